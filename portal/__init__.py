@@ -1,0 +1,86 @@
+"""Passerelle: find an Alpha, FLE or RAN course in Wallonia."""
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Flask, request
+
+from portal.config import BASE_DIR, INSTANCE_DIR, Config
+
+
+def create_app(config: type | dict[str, Any] | None = None) -> Flask:
+    """Application factory: configuration, then only ``register_*`` calls."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=True)
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    app.json.sort_keys = False  # keep the field order of the specs
+    register_secret_key(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_security(app)
+    return app
+
+
+def register_secret_key(app: Flask) -> None:
+    """Without SECRET_KEY in the environment, keep a random one in ``instance/secret_key``."""
+    if app.config.get("SECRET_KEY"):
+        return
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_extensions(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from portal.extensions import babel, db, migrate
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+    # Models must be imported for migrations and create_all to see them.
+    from portal.offer import models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.api import bp as api_bp
+    from portal.core import bp as core_bp
+    from portal.search import views as search_views
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(search_views.bp)
+
+
+def register_cli(app: Flask) -> None:
+    from portal.cli import demo_cli, offer_cli
+
+    app.cli.add_command(offer_cli)
+    app.cli.add_command(demo_cli)
+
+
+def register_security(app: Flask) -> None:
+    from portal.security import add_security_headers
+
+    app.after_request(add_security_headers)

@@ -1,0 +1,38 @@
+"""JSON errors for the API: a bad parameter is a 400 naming it; nothing here is ever a 500 page."""
+from __future__ import annotations
+
+from flask import Response, jsonify
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from portal.api import bp
+from portal.search.filters import FilterError
+
+
+def filter_error_response(error: FilterError) -> tuple[Response, int]:
+    body: dict = {"code": error.code, "parameter": error.parameter, "message": error.message}
+    if error.choices:
+        body["choices"] = list(error.choices)
+    return jsonify({"error": body}), 400
+
+
+def api_error(status: int, code: str, message: str) -> tuple[Response, int]:
+    return jsonify({"error": {"code": code, "message": message}}), status
+
+
+@bp.errorhandler(HTTPException)
+def http_error(exc: HTTPException) -> tuple[Response, int]:
+    status = exc.code or 500
+    if status == 404:
+        return api_error(404, "not_found", _("Nothing here. Check the address."))
+    if status == 405:
+        return api_error(405, "method_not_allowed", _("This address only answers GET."))
+    return api_error(status, "http_error", exc.description or "")
+
+
+@bp.errorhandler(Exception)
+def unexpected_error(exc: Exception) -> tuple[Response, int]:  # pragma: no cover - logged bug
+    from flask import current_app
+
+    current_app.logger.exception("API error")
+    return api_error(500, "internal_error", _("Something went wrong on our side. Try again later."))

@@ -1,0 +1,59 @@
+"""JSON shapes of api.md, built from search hits."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from portal.offer.exchange import course_dict, json_number, site_dict
+from portal.search.queries import CourseHit
+
+
+def site_json(hit: CourseHit) -> dict[str, Any]:
+    site = hit.course.site
+    return {"ref": site.ref, "locality": site.locality, "postal_code": site.postal_code,
+            "nis_code": site.nis_code, "bassin_efe": site.bassin_efe, "lat": site.lat, "lon": site.lon}
+
+
+def course_item(hit: CourseHit) -> dict[str, Any]:
+    """One search result, exactly the fields of api.md."""
+    course = hit.course
+    return {
+        "ref": course.ref,
+        "url": url_for("search.course", ref=course.ref, _external=True),
+        "title": course.title, "kind": course.kind,
+        "level_min": course.level_min_code, "level_max": course.level_max_code,
+        "operator": {"ref": course.operator.ref, "name": course.operator.name},
+        "site": site_json(hit),
+        "distance_km": hit.distance_km,
+        "entry_mode": course.entry_mode,
+        "next_entry": hit.next_entry.start.isoformat() if hit.next_entry else None,
+        "next_entry_status": hit.next_entry.status if hit.next_entry else None,
+        "parts_of_day": course.parts_of_day, "days": course.days,
+        "cost_eur": json_number(course.cost_eur),
+        "childcare": course.childcare, "job_oriented": course.job_oriented,
+        "sectors": course.sectors,
+        "confirmed_at": course.confirmed_at.isoformat(), "stale": hit.stale,
+    }
+
+
+def course_detail(hit: CourseHit) -> dict[str, Any]:
+    """One course: the exchange form plus the search fields; operator and site in full."""
+    course = hit.course
+    detail = course_dict(course)
+    detail.update(course_item(hit))
+    operator = course.operator
+    detail["operator"] = {"ref": operator.ref, "name": operator.name, "kind": operator.kind,
+                          "website": operator.website, "email": operator.email,
+                          "phone": operator.phone, "description": operator.description}
+    detail["site"] = {**site_dict(course.site), "nis_code": course.site.nis_code,
+                      "commune": course.site.commune, "bassin_efe": course.site.bassin_efe}
+    return detail
+
+
+def geojson_feature(hit: CourseHit) -> dict[str, Any]:
+    """A search result as a GeoJSON Point feature (lon, lat order)."""
+    site = hit.course.site
+    return {"type": "Feature", "id": hit.course.ref,
+            "geometry": {"type": "Point", "coordinates": [site.lon, site.lat]},
+            "properties": course_item(hit)}

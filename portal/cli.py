@@ -1,0 +1,98 @@
+"""Command-line groups: ``offer import|export`` and ``demo load``."""
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.geo.gazetteer import get_gazetteer
+from portal.offer import rules
+from portal.offer.exchange import OfferDocumentError
+from portal.offer.models import Course
+from portal.offer.services import ImportSummary, export_offer, import_offer
+
+
+@click.group("offer")
+def offer_cli() -> None:
+    """Import and export the offer (passerelle-offer/1 documents)."""
+
+
+def _read_document(file: click.File) -> Any:
+    try:
+        return json.load(file)
+    except json.JSONDecodeError as exc:
+        raise OfferDocumentError([f"$: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"]) from exc
+    except UnicodeDecodeError as exc:
+        raise OfferDocumentError(["$: not UTF-8 text"]) from exc
+
+
+def _print_summary(summary: ImportSummary) -> None:
+    for name, counts in summary.as_dict().items():
+        click.echo(f"{name}: {counts['created']} created, {counts['updated']} updated, "
+                   f"{counts['unchanged']} unchanged")
+
+
+def run_import(document: Any, *, quiet: bool = False) -> ImportSummary:
+    """Import a parsed document, printing progress on stderr for large files."""
+    def progress(done: int, total: int) -> None:
+        if not quiet and total >= 1000:
+            click.echo(f"\r{done}/{total} courses…", nl=done == total, err=True)
+
+    return import_offer(document, get_gazetteer(), rules.today(), progress=progress)
+
+
+@offer_cli.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@with_appcontext
+def import_command(file: click.File) -> None:
+    """Upsert operators, sites and courses by ref from FILE ("-" for stdin). All or nothing."""
+    try:
+        summary = run_import(_read_document(file))
+    except OfferDocumentError as exc:
+        click.echo(f"Import refused: {len(exc.errors)} error(s); nothing was changed.", err=True)
+        for error in exc.errors:
+            click.echo(f"  {error}", err=True)
+        sys.exit(1)
+    _print_summary(summary)
+
+
+@offer_cli.command("export")
+@click.argument("file", type=click.File("w", encoding="utf-8"))
+@with_appcontext
+def export_command(file: click.File) -> None:
+    """Write the whole offer to FILE ("-" for stdout) as a passerelle-offer/1 document."""
+    document = export_offer()
+    json.dump(document, file, ensure_ascii=False, indent=1)
+    file.write("\n")
+    if file.name != "<stdout>":
+        courses = sum(len(o["courses"]) for o in document["operators"])
+        click.echo(f"Exported {len(document['operators'])} operators and {courses} courses.", err=True)
+
+
+@click.group("demo")
+def demo_cli() -> None:
+    """The demonstration offer (fictional operators in real communes)."""
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has courses.")
+@with_appcontext
+def demo_load_command(if_empty: bool) -> None:
+    """Load the demo offer through the normal import, dates moved to today."""
+    from portal.demo import demo_document
+
+    if if_empty and db.session.scalar(select(func.count(Course.id))):
+        click.echo("The database already has courses: demo not loaded.")
+        return
+    try:
+        summary = run_import(demo_document(rules.today()))
+    except OfferDocumentError as exc:  # pragma: no cover - the shipped file is tested
+        for error in exc.errors:
+            click.echo(f"  {error}", err=True)
+        sys.exit(1)
+    _print_summary(summary)

@@ -1,0 +1,22 @@
+"""Accent- and case-insensitive text, shared by the gazetteer and the free-text search."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'"})
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, accent-free, single-spaced form of ``text`` ("Liège " → "liege")."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped).strip()
+
+
+def fold_name(text: str | None) -> str:
+    """``fold`` that also treats hyphens and apostrophes as spaces ("la-louviere" = "La Louvière")."""
+    return _SPACES.sub(" ", re.sub(r"[-'_.]", " ", fold(text))).strip()

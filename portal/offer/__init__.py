@@ -1,0 +1,1 @@
+"""The offer: operators, sites, courses and their entries."""

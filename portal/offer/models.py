@@ -1,0 +1,153 @@
+"""Operator, Site, Course and Entry.
+
+Lists of codes (days, sectors, audiences…) are stored as bit masks so that the search can
+filter "any of" with one integer AND on SQLite and PostgreSQL alike; properties give lists.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.offer import codes
+
+
+class Operator(db.Model):
+    __tablename__ = "operator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    website: Mapped[str | None] = mapped_column(String(300))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    sites: Mapped[list[Site]] = relationship(
+        back_populates="operator", order_by="Site.id", cascade="all, delete-orphan"
+    )
+    courses: Mapped[list[Course]] = relationship(
+        back_populates="operator", order_by="Course.id", cascade="all, delete-orphan"
+    )
+
+
+class Site(db.Model):
+    __tablename__ = "site"
+    __table_args__ = (Index("ix_site_lat_lon", "lat", "lon"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(120), unique=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operator.id"), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    street: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(4))
+    locality: Mapped[str] = mapped_column(String(120))
+    # From the gazetteer (the postal code decides the commune, hence the bassin).
+    nis_code: Mapped[str] = mapped_column(String(5))
+    commune: Mapped[str] = mapped_column(String(120))
+    bassin_efe: Mapped[str] = mapped_column(String(60), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    # True when the operator gave lat/lon, False when the gazetteer placed the site.
+    coordinates_given: Mapped[bool] = mapped_column(Boolean, default=False)
+    wheelchair_accessible: Mapped[bool] = mapped_column(Boolean, default=False)
+    transit_note: Mapped[str | None] = mapped_column(Text)
+
+    operator: Mapped[Operator] = relationship(back_populates="sites")
+    courses: Mapped[list[Course]] = relationship(back_populates="site")
+
+
+class Course(db.Model):
+    __tablename__ = "course"
+    __table_args__ = (
+        Index("ix_course_visible", "status", "confirmed_at"),
+        Index("ix_course_kind_levels", "kind", "level_min", "level_max"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(120), unique=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operator.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    # Lower-case, accent-free title: the sort key, the same on every database.
+    title_key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    # Ranks on codes.LEVELS (0 = alpha … 5 = C1), so that SQL compares them.
+    level_min: Mapped[int] = mapped_column(SmallInteger)
+    level_max: Mapped[int] = mapped_column(SmallInteger)
+    level_note: Mapped[str | None] = mapped_column(Text)
+    registration: Mapped[str] = mapped_column(String(20), default="direct")
+    registration_note: Mapped[str | None] = mapped_column(Text)
+    job_oriented: Mapped[bool] = mapped_column(Boolean, default=False)
+    sectors_mask: Mapped[int] = mapped_column(Integer, default=0)
+    prepares_for_mask: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str | None] = mapped_column(Text)
+    days_mask: Mapped[int] = mapped_column(Integer, default=0)
+    parts_of_day_mask: Mapped[int] = mapped_column(Integer, default=0)
+    hours_per_week: Mapped[float | None] = mapped_column(Float)
+    cost_eur: Mapped[float] = mapped_column(Float, default=0)
+    childcare: Mapped[bool] = mapped_column(Boolean, default=False)
+    audiences_mask: Mapped[int] = mapped_column(Integer, default=0)
+    requires_job_seeker_registration: Mapped[bool] = mapped_column(Boolean, default=False)
+    requires_valid_residence_permit: Mapped[bool] = mapped_column(Boolean, default=False)
+    entry_test: Mapped[bool] = mapped_column(Boolean, default=False)
+    entry_mode: Mapped[str] = mapped_column(String(10))
+    active_from: Mapped[dt.date | None] = mapped_column(Date)
+    active_until: Mapped[dt.date | None] = mapped_column(Date)
+    confirmed_at: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="published")
+    # Normalised title, description, operator name and locality, for the `q` filter.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    operator: Mapped[Operator] = relationship(back_populates="courses")
+    site: Mapped[Site] = relationship(back_populates="courses")
+    entries: Mapped[list[Entry]] = relationship(
+        back_populates="course",
+        order_by="(Entry.start, Entry.id)",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def level_min_code(self) -> str:
+        return codes.LEVELS[self.level_min]
+
+    @property
+    def level_max_code(self) -> str:
+        return codes.LEVELS[self.level_max]
+
+    @property
+    def sectors(self) -> list[str]:
+        return codes.from_mask(self.sectors_mask, codes.SECTORS)
+
+    @property
+    def prepares_for(self) -> list[str]:
+        return codes.from_mask(self.prepares_for_mask, codes.PREPARES_FOR)
+
+    @property
+    def days(self) -> list[str]:
+        return codes.from_mask(self.days_mask, codes.DAYS)
+
+    @property
+    def parts_of_day(self) -> list[str]:
+        return codes.from_mask(self.parts_of_day_mask, codes.PARTS_OF_DAY)
+
+    @property
+    def audiences(self) -> list[str]:
+        return codes.from_mask(self.audiences_mask, codes.AUDIENCES)
+
+
+class Entry(db.Model):
+    __tablename__ = "entry"
+    __table_args__ = (Index("ix_entry_course_start", "course_id", "start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date | None] = mapped_column(Date)
+    registration_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(15), default="open")
+
+    course: Mapped[Course] = relationship(back_populates="entries")

@@ -1,0 +1,217 @@
+"""Writes to the offer: the all-or-nothing import of a ``passerelle-offer/1`` document."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.geo.gazetteer import Gazetteer
+from portal.normalise import fold
+from portal.offer import codes
+from portal.offer.exchange import (
+    StoredOwners,
+    course_dict,
+    operator_dict,
+    refs_in,
+    site_dict,
+    validate_document,
+)
+from portal.offer.models import Course, Entry, Operator, Site
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportSummary:
+    operators: Counts = field(default_factory=Counts)
+    sites: Counts = field(default_factory=Counts)
+    courses: Counts = field(default_factory=Counts)
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {name: vars(getattr(self, name)) for name in ("operators", "sites", "courses")}
+
+
+def search_text_of(course: Course) -> str:
+    """The folded text the ``q`` filter looks into: title, description, operator, locality."""
+    parts = (course.title, course.description, course.operator.name, course.site.locality)
+    # U+001F separates the fields so that no word can straddle two of them.
+    return "\x1f".join(fold(part) for part in parts)
+
+
+def refresh_derived(course: Course) -> None:
+    """Recompute the columns derived from a course's own fields and its operator and site."""
+    course.title_key = fold(course.title)[:200]
+    course.search_text = search_text_of(course)
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _load_by_ref(model: type, refs: list[str], *options: Any) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for chunk in _chunks(refs):
+        for obj in db.session.scalars(select(model).where(model.ref.in_(chunk)).options(*options)):
+            found[obj.ref] = obj
+    return found
+
+
+def import_offer(document: Any, gazetteer: Gazetteer, today: dt.date,
+                 progress: Progress | None = None) -> ImportSummary:
+    """Validate then upsert a whole document by ref, in one transaction: all or nothing.
+    Raises OfferDocumentError listing every error with its JSON path."""
+    operator_refs, site_refs, course_refs = refs_in(document)
+    operators = _load_by_ref(Operator, operator_refs, selectinload(Operator.sites))
+    sites = _load_by_ref(Site, site_refs, selectinload(Site.operator))
+    courses = _load_by_ref(
+        Course, course_refs,
+        selectinload(Course.entries), selectinload(Course.site), selectinload(Course.operator),
+    )
+    stored = StoredOwners(
+        site_owner={ref: site.operator.ref for ref, site in sites.items()},
+        course_owner={ref: course.operator.ref for ref, course in courses.items()},
+        sites_of={ref: {s.ref for s in operator.sites} for ref, operator in operators.items()},
+    )
+    offer = validate_document(document, gazetteer, stored)
+    summary = ImportSummary()
+    total = sum(len(o["courses"]) for o in offer.operators)
+    done = 0
+    try:
+        with db.session.no_autoflush:
+            for data in offer.operators:
+                operator, renamed = _upsert_operator(data, operators.get(data["ref"]), summary)
+                moved_sites = set()
+                for site_data in data["sites"]:
+                    site, moved = _upsert_site(site_data, operator, sites.get(site_data["ref"]),
+                                               gazetteer, summary)
+                    sites[site.ref] = site
+                    if moved:
+                        moved_sites.add(site.ref)
+                for course_data in data["courses"]:
+                    _upsert_course(course_data, operator, sites[course_data["site"]],
+                                   courses.get(course_data["ref"]), today, summary)
+                    done += 1
+                    if progress and (done % 1000 == 0 or done == total):
+                        progress(done, total)
+                if renamed or moved_sites:
+                    for course in operator.courses:
+                        if renamed or course.site.ref in moved_sites:
+                            refresh_derived(course)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return summary
+
+
+def _upsert_operator(data: dict, operator: Operator | None, summary: ImportSummary) -> tuple[Operator, bool]:
+    fields = {k: v for k, v in data.items() if k not in ("sites", "courses")}
+    if operator is None:
+        operator = Operator(**fields)
+        db.session.add(operator)
+        summary.operators.created += 1
+        return operator, False
+    if operator_dict(operator, with_children=False) == fields:
+        summary.operators.unchanged += 1
+        return operator, False
+    renamed = operator.name != fields["name"]
+    for key, value in fields.items():
+        setattr(operator, key, value)
+    summary.operators.updated += 1
+    return operator, renamed
+
+
+def _upsert_site(data: dict, operator: Operator, site: Site | None, gazetteer: Gazetteer,
+                 summary: ImportSummary) -> tuple[Site, bool]:
+    if site is not None:
+        current = site_dict(site)
+        if data["lat"] is None and not site.coordinates_given:
+            current["lat"] = current["lon"] = None
+        if current == data:
+            summary.sites.unchanged += 1
+            return site, False
+        summary.sites.updated += 1
+        moved = site.locality != data["locality"]
+    else:
+        site = Site(operator=operator)
+        db.session.add(site)
+        summary.sites.created += 1
+        moved = False
+    postal = gazetteer.postal_code(data["postal_code"])
+    for key in ("ref", "name", "street", "postal_code", "locality", "wheelchair_accessible", "transit_note"):
+        setattr(site, key, data[key])
+    site.nis_code, site.commune, site.bassin_efe = postal.nis_code, postal.commune, postal.bassin_efe
+    if data["lat"] is not None:
+        site.lat, site.lon, site.coordinates_given = data["lat"], data["lon"], True
+    else:
+        lat, lon = gazetteer.site_point(data["postal_code"], data["locality"])
+        site.lat, site.lon, site.coordinates_given = round(lat, 6), round(lon, 6), False
+    return site, moved
+
+
+def _upsert_course(data: dict, operator: Operator, site: Site, course: Course | None,
+                   today: dt.date, summary: ImportSummary) -> Course:
+    if course is not None:
+        current = course_dict(course)
+        incoming = dict(data, confirmed_at=data["confirmed_at"] or current["confirmed_at"])
+        if current == incoming:
+            summary.courses.unchanged += 1
+            return course
+        summary.courses.updated += 1
+        course.entries.clear()
+    else:
+        course = Course(operator=operator)
+        db.session.add(course)
+        summary.courses.created += 1
+    course.site = site
+    for key in ("ref", "title", "kind", "level_note", "registration", "registration_note",
+                "job_oriented", "description", "hours_per_week", "cost_eur", "childcare",
+                "requires_job_seeker_registration", "requires_valid_residence_permit",
+                "entry_test", "entry_mode", "status"):
+        setattr(course, key, data[key])
+    course.level_min = codes.level_rank(data["level_min"])
+    course.level_max = codes.level_rank(data["level_max"])
+    course.sectors_mask = codes.to_mask(data["sectors"], codes.SECTORS)
+    course.prepares_for_mask = codes.to_mask(data["prepares_for"], codes.PREPARES_FOR)
+    course.days_mask = codes.to_mask(data["days"], codes.DAYS)
+    course.parts_of_day_mask = codes.to_mask(data["parts_of_day"], codes.PARTS_OF_DAY)
+    course.audiences_mask = codes.to_mask(data["audiences"], codes.AUDIENCES)
+    course.active_from = _date(data["active_from"])
+    course.active_until = _date(data["active_until"])
+    course.confirmed_at = _date(data["confirmed_at"]) or today
+    for entry in data["entries"]:
+        course.entries.append(Entry(
+            start=_date(entry["start"]), end=_date(entry["end"]),
+            registration_deadline=_date(entry["registration_deadline"]), status=entry["status"],
+        ))
+    refresh_derived(course)
+    return course
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def export_offer() -> dict[str, Any]:
+    """The whole offer as a ``passerelle-offer/1`` document (operators, sites, courses by ref)."""
+    operators = db.session.scalars(
+        select(Operator).order_by(Operator.ref).options(
+            selectinload(Operator.sites),
+            selectinload(Operator.courses).selectinload(Course.entries),
+            selectinload(Operator.courses).selectinload(Course.site),
+        )
+    ).all()
+    return {"format": "passerelle-offer/1", "operators": [operator_dict(o) for o in operators]}

@@ -1,0 +1,1 @@
+"""The public search: one filter object, one query function, several faces."""

@@ -1,0 +1,232 @@
+"""``search_courses``: the single query behind the API, the GeoJSON and the HTML list.
+
+SQL does the cheap filters (visibility, kind, level, dates, bassin, text…) and a bounding-box
+prefilter on the indexed site coordinates, then the exact great-circle cut and the sort. Without
+a radius, "nearest first" grows a box until it holds the requested page instead of sorting
+every row by distance.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Numeric, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import ColumnElement
+
+from portal.extensions import db
+from portal.geo.distance import EARTH_RADIUS, bounding_box, distance_km
+from portal.geo.gazetteer import Place
+from portal.offer import codes, rules
+from portal.offer.models import Course, Entry, Site
+from portal.search.filters import CourseFilters
+
+
+@dataclass(frozen=True)
+class CourseHit:
+    course: Course
+    distance_km: float | None
+    next_entry: rules.NextEntry | None
+    stale: bool
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    filters: CourseFilters
+    total: int
+    hits: list[CourseHit]
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.filters.per_page))
+
+
+def _binary(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Byte-order comparison on every database (PostgreSQL's locale collations ignore dashes)."""
+    if db.engine.dialect.name == "postgresql":
+        return column.collate("C")
+    return column
+
+
+def great_circle_sql(place: Place) -> ColumnElement[float]:
+    """geopy's great_circle formula in SQL, from ``place`` to each row's site, in km."""
+    lat1 = math.radians(place.lat)
+    sin_lat1, cos_lat1 = math.sin(lat1), math.cos(lat1)
+    lat2 = func.radians(Site.lat)
+    dlon = func.radians(Site.lon) - math.radians(place.lon)
+    cos_lat2 = func.cos(lat2)
+    sin_lat2 = func.sin(lat2)
+    cos_dlon = func.cos(dlon)
+    y1 = cos_lat2 * func.sin(dlon)
+    y2 = cos_lat1 * sin_lat2 - sin_lat1 * cos_lat2 * cos_dlon
+    x = sin_lat1 * sin_lat2 + cos_lat1 * cos_lat2 * cos_dlon
+    return EARTH_RADIUS * func.atan2(func.sqrt(y1 * y1 + y2 * y2), x)
+
+
+def rounded_km(distance: ColumnElement[float]) -> ColumnElement[Any]:
+    """Distance rounded to 0.1 km as shown to users (the radius and the sort use this value)."""
+    return func.round(cast(distance, Numeric), 1)
+
+
+def visible_condition(today: dt.date) -> ColumnElement[bool]:
+    """SQL form of rules.is_visible."""
+    return and_(Course.status == "published", Course.confirmed_at >= rules.visible_since(today))
+
+
+def can_start_condition(start_from: dt.date, start_until: dt.date | None) -> ColumnElement[bool]:
+    """SQL form of rules.can_start_between."""
+    entry_window = [Entry.course_id == Course.id, Entry.status != "full", Entry.start >= start_from]
+    if start_until is not None:
+        entry_window.append(Entry.start <= start_until)
+    rolling = [or_(Course.active_until.is_(None), Course.active_until >= start_from)]
+    if start_until is not None:
+        rolling.append(or_(Course.active_from.is_(None), Course.active_from <= start_until))
+    return or_(
+        and_(Course.entry_mode == "fixed", exists().where(*entry_window)),
+        and_(Course.entry_mode == "rolling", *rolling),
+    )
+
+
+def next_entry_sql(today: dt.date) -> ColumnElement[Any]:
+    """SQL form of rules.next_entry (the date only), for sorting."""
+    today_value = literal(today, type_=Course.confirmed_at.type)
+    fixed = (
+        select(func.min(Entry.start))
+        .where(Entry.course_id == Course.id, Entry.status != "full", Entry.start >= today)
+        .correlate(Course)
+        .scalar_subquery()
+    )
+    rolling_start = case((Course.active_from > today, Course.active_from), else_=today_value)
+    rolling = case(
+        (and_(Course.active_until.is_not(None), rolling_start > Course.active_until), None),
+        else_=rolling_start,
+    )
+    return case((Course.entry_mode == "rolling", rolling), else_=fixed)
+
+
+def _conditions(filters: CourseFilters) -> list[ColumnElement[bool]]:
+    conditions = [visible_condition(filters.today)]
+    if filters.kinds:
+        conditions.append(Course.kind.in_(filters.kinds))
+    if filters.level_rank is not None:
+        conditions += [Course.level_min <= filters.level_rank, Course.level_max >= filters.level_rank]
+    if filters.start_window is not None:
+        conditions.append(can_start_condition(*filters.start_window))
+    if filters.parts_of_day:
+        mask = codes.to_mask(filters.parts_of_day, codes.PARTS_OF_DAY)
+        conditions.append(Course.parts_of_day_mask.bitwise_and(mask) != 0)
+    if filters.days:
+        conditions.append(Course.days_mask.bitwise_and(codes.to_mask(filters.days, codes.DAYS)) != 0)
+    if filters.free:
+        conditions.append(Course.cost_eur == 0)
+    if filters.childcare:
+        conditions.append(Course.childcare.is_(True))
+    if filters.job_oriented:
+        conditions.append(Course.job_oriented.is_(True))
+    if filters.sector:
+        conditions.append(Course.sectors_mask.bitwise_and(codes.to_mask([filters.sector], codes.SECTORS)) != 0)
+    if filters.audience:
+        # A course for "all" is open to everyone; so is one that names no audience.
+        mask = codes.to_mask([filters.audience, "all"], codes.AUDIENCES)
+        conditions.append(or_(Course.audiences_mask.bitwise_and(mask) != 0, Course.audiences_mask == 0))
+    if filters.bassin:
+        conditions.append(Site.bassin_efe == filters.bassin)
+    for word in filters.words:
+        conditions.append(Course.search_text.contains(word, autoescape=True))
+    return conditions
+
+
+def _within(place: Place, radius_km: float, distance: ColumnElement[float]) -> list[ColumnElement[bool]]:
+    box = bounding_box(place.lat, place.lon, radius_km)
+    return [
+        Site.lat.between(box.min_lat, box.max_lat),
+        Site.lon.between(box.min_lon, box.max_lon),
+        rounded_km(distance) <= radius_km,
+    ]
+
+
+def count_courses(filters: CourseFilters) -> int:
+    """How many visible courses match (the radius included, pagination ignored)."""
+    conditions = _conditions(filters)
+    if filters.place is not None and filters.radius_km is not None:
+        conditions += _within(filters.place, filters.radius_km, great_circle_sql(filters.place))
+    query = select(func.count(Course.id)).join(Course.site).where(*conditions)
+    return db.session.scalar(query) or 0
+
+
+def search_courses(filters: CourseFilters) -> SearchResults:
+    """One page of visible courses matching ``filters``, sorted, with distance and next entry."""
+    total = count_courses(filters)
+    offset = (filters.page - 1) * filters.per_page
+    if offset >= total:
+        return SearchResults(filters, total, [])
+    conditions = _conditions(filters)
+    ids: list[int]
+    tie_break = (_binary(Course.title_key), _binary(Course.ref))
+    if filters.sort == "distance" and filters.place is not None:
+        ids = _nearest_ids(filters, conditions, total, offset, tie_break)
+    else:
+        if filters.place is not None and filters.radius_km is not None:
+            conditions += _within(filters.place, filters.radius_km, great_circle_sql(filters.place))
+        if filters.sort == "title":
+            order = tie_break
+        else:
+            nxt = next_entry_sql(filters.today)
+            order = (case((nxt.is_(None), 1), else_=0), nxt, *tie_break)
+        query = (select(Course.id).join(Course.site).where(*conditions)
+                 .order_by(*order).offset(offset).limit(filters.per_page))
+        ids = list(db.session.scalars(query))
+    return SearchResults(filters, total, _hits(filters, ids))
+
+
+def _nearest_ids(filters: CourseFilters, conditions: list, total: int, offset: int,
+                 tie_break: tuple) -> list[int]:
+    assert filters.place is not None
+    distance = great_circle_sql(filters.place)
+    order = (rounded_km(distance), *tie_break)
+    needed = offset + filters.per_page
+    base = select(Course.id).join(Course.site).where(*conditions).order_by(*order)
+    if filters.radius_km is not None:
+        query = base.where(*_within(filters.place, filters.radius_km, distance))
+        return list(db.session.scalars(query.offset(offset).limit(filters.per_page)))
+    # Grow a box around the place until the circle inside it holds the rows up to this page:
+    # any row outside the circle is farther than every row inside it.
+    radius = 10.0
+    while needed < total and radius < 1200:
+        rows = list(db.session.scalars(
+            base.where(*_within(filters.place, radius, distance)).limit(needed)
+        ))
+        if len(rows) >= needed:
+            return rows[offset:needed]
+        radius *= 2.5
+    return list(db.session.scalars(base.offset(offset).limit(filters.per_page)))
+
+
+def _hits(filters: CourseFilters, ids: list[int]) -> list[CourseHit]:
+    if not ids:
+        return []
+    courses = db.session.scalars(
+        select(Course).where(Course.id.in_(ids)).options(
+            selectinload(Course.entries), selectinload(Course.site), selectinload(Course.operator),
+        )
+    ).all()
+    by_id = {course.id: course for course in courses}
+    return [describe(by_id[course_id], filters.today, filters.place) for course_id in ids]
+
+
+def describe(course: Course, today: dt.date, place: Place | None = None) -> CourseHit:
+    """A course with what its search card shows: distance, next entry, freshness."""
+    distance = (distance_km(place.lat, place.lon, course.site.lat, course.site.lon)
+                if place is not None else None)
+    return CourseHit(course, distance, rules.next_entry(course, today), rules.is_stale(course, today))
+
+
+def find_visible_course(ref: str, today: dt.date) -> Course | None:
+    """The course of that ref if public search may show it, else None."""
+    return db.session.scalar(
+        select(Course).join(Course.site)
+        .where(Course.ref == ref, visible_condition(today))
+        .options(selectinload(Course.entries), selectinload(Course.site), selectinload(Course.operator))
+    )

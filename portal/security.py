@@ -1,0 +1,31 @@
+"""Security headers on every response; public pages set no cookies and load nothing from
+other hosts except the map tiles."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Response, current_app
+
+
+def _tile_origin() -> str:
+    parts = urlsplit(current_app.config["TILE_URL"])
+    if not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+
+
+def add_security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"img-src 'self' data: {_tile_origin()}".rstrip() + "; "
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'self'",
+    )
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    return response
