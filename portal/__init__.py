@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     # Models must be imported for migrations and create_all to see them.
     from portal.offer import models  # noqa: F401
+    from portal.search import models as search_models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

@@ -45,6 +45,7 @@ SEARCH_PARAMETERS: list[tuple[str, dict[str, Any], str]] = [
     ("lang", _codes(("fr", "en")), "Language of error messages (else Accept-Language, else French)."),
 ]
 
+_ITEM_REF = {"$ref": "#/components/schemas/CourseItem"}
 _NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
 _COURSE_ITEM = {
     "type": "object",
@@ -101,7 +102,7 @@ def openapi_document() -> dict[str, Any]:
                         "schema": {"type": "object", "required": ["total", "page", "per_page", "items"],
                                    "properties": {"total": {"type": "integer"}, "page": {"type": "integer"},
                                                   "per_page": {"type": "integer"},
-                                                  "items": {"type": "array", "items": {"$ref": "#/components/schemas/CourseItem"}}}}}}},
+                                                  "items": {"type": "array", "items": _ITEM_REF}}}}}},
                     "400": bad_request}}},
             "/courses.geojson": {"get": {
                 "summary": "Search courses as GeoJSON", "operationId": "searchCoursesGeoJSON",

@@ -13,12 +13,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.offer import codes
 
+# Byte-order text on every database: PostgreSQL's locale collations ignore dashes and spaces,
+# which would make sorts differ from SQLite's and keep indexes from serving ORDER BY.
+SortableText = String(200).with_variant(String(200, collation="C"), "postgresql")
+RefText = String(120).with_variant(String(120, collation="C"), "postgresql")
+# "No next entry" sorts after every real date.
+NO_NEXT_START = dt.date(9999, 12, 31)
+
 
 class Operator(db.Model):
     __tablename__ = "operator"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = mapped_column(String(120), unique=True)
+    ref: Mapped[str] = mapped_column(RefText, unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30))
     website: Mapped[str | None] = mapped_column(String(300))
@@ -39,7 +46,7 @@ class Site(db.Model):
     __table_args__ = (Index("ix_site_lat_lon", "lat", "lon"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = mapped_column(String(120), unique=True)
+    ref: Mapped[str] = mapped_column(RefText, unique=True)
     operator_id: Mapped[int] = mapped_column(ForeignKey("operator.id"), index=True)
     name: Mapped[str | None] = mapped_column(String(200))
     street: Mapped[str | None] = mapped_column(String(200))
@@ -63,17 +70,20 @@ class Site(db.Model):
 class Course(db.Model):
     __tablename__ = "course"
     __table_args__ = (
-        Index("ix_course_visible", "status", "confirmed_at"),
-        Index("ix_course_kind_levels", "kind", "level_min", "level_max"),
+        # Both cover the cheap filters, so that counting matches reads the index only.
+        Index("ix_course_visible", "status", "confirmed_at", "level_min", "level_max", "kind"),
+        Index("ix_course_kind_levels", "kind", "level_min", "level_max", "status", "confirmed_at"),
+        Index("ix_course_next_start", "next_start", "title_key", "ref"),
+        Index("ix_course_title", "title_key", "ref"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = mapped_column(String(120), unique=True)
+    ref: Mapped[str] = mapped_column(RefText, unique=True)
     operator_id: Mapped[int] = mapped_column(ForeignKey("operator.id"), index=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     # Lower-case, accent-free title: the sort key, the same on every database.
-    title_key: Mapped[str] = mapped_column(String(200))
+    title_key: Mapped[str] = mapped_column(SortableText)
     kind: Mapped[str] = mapped_column(String(10))
     # Ranks on codes.LEVELS (0 = alpha … 5 = C1), so that SQL compares them.
     level_min: Mapped[int] = mapped_column(SmallInteger)
@@ -99,8 +109,9 @@ class Course(db.Model):
     active_until: Mapped[dt.date | None] = mapped_column(Date)
     confirmed_at: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="published")
-    # Normalised title, description, operator name and locality, for the `q` filter.
-    search_text: Mapped[str] = mapped_column(Text, default="")
+    # rules.next_entry's date as of SearchState.next_start_on (NO_NEXT_START when none): lets
+    # "soonest start first" use an index instead of computing every course's next entry.
+    next_start: Mapped[dt.date] = mapped_column(Date, default=NO_NEXT_START)
 
     operator: Mapped[Operator] = relationship(back_populates="courses")
     site: Mapped[Site] = relationship(back_populates="courses")
@@ -139,9 +150,21 @@ class Course(db.Model):
         return codes.from_mask(self.audiences_mask, codes.AUDIENCES)
 
 
+class SearchState(db.Model):
+    """One row: the day for which every Course.next_start was computed."""
+
+    __tablename__ = "search_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    next_start_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class Entry(db.Model):
     __tablename__ = "entry"
-    __table_args__ = (Index("ix_entry_course_start", "course_id", "start"),)
+    __table_args__ = (
+        Index("ix_entry_course_start", "course_id", "start"),
+        Index("ix_entry_start", "start"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))

@@ -6,13 +6,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.geo.gazetteer import Gazetteer
 from portal.normalise import fold
-from portal.offer import codes
+from portal.offer import codes, rules
 from portal.offer.exchange import (
     StoredOwners,
     course_dict,
@@ -21,7 +21,9 @@ from portal.offer.exchange import (
     site_dict,
     validate_document,
 )
-from portal.offer.models import Course, Entry, Operator, Site
+from portal.offer.models import NO_NEXT_START, Course, Entry, Operator, SearchState, Site
+from portal.offer.sql_rules import next_entry_sql
+from portal.search.words import index_courses
 
 Progress = Callable[[int, int], None]
 
@@ -43,17 +45,26 @@ class ImportSummary:
         return {name: vars(getattr(self, name)) for name in ("operators", "sites", "courses")}
 
 
-def search_text_of(course: Course) -> str:
-    """The folded text the ``q`` filter looks into: title, description, operator, locality."""
-    parts = (course.title, course.description, course.operator.name, course.site.locality)
-    # U+001F separates the fields so that no word can straddle two of them.
-    return "\x1f".join(fold(part) for part in parts)
-
-
-def refresh_derived(course: Course) -> None:
+def refresh_derived(course: Course, today: dt.date) -> None:
     """Recompute the columns derived from a course's own fields and its operator and site."""
     course.title_key = fold(course.title)[:200]
-    course.search_text = search_text_of(course)
+    following = rules.next_entry(course, today)
+    course.next_start = following.start if following else NO_NEXT_START
+
+
+def ensure_next_starts(today: dt.date) -> None:
+    """Make every Course.next_start true for ``today`` (once a day, one UPDATE)."""
+    state = db.session.get(SearchState, 1)
+    if state is not None and state.next_start_on == today:
+        return
+    db.session.execute(
+        update(Course).values(next_start=func.coalesce(next_entry_sql(today), NO_NEXT_START))
+    )
+    if state is None:
+        db.session.add(SearchState(id=1, next_start_on=today))
+    else:
+        state.next_start_on = today
+    db.session.commit()
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
@@ -89,6 +100,7 @@ def import_offer(document: Any, gazetteer: Gazetteer, today: dt.date,
     summary = ImportSummary()
     total = sum(len(o["courses"]) for o in offer.operators)
     done = 0
+    to_index: list[Course] = []
     try:
         with db.session.no_autoflush:
             for data in offer.operators:
@@ -100,16 +112,22 @@ def import_offer(document: Any, gazetteer: Gazetteer, today: dt.date,
                     sites[site.ref] = site
                     if moved:
                         moved_sites.add(site.ref)
+                own_sites = {site.ref: site for site in operator.sites}
                 for course_data in data["courses"]:
-                    _upsert_course(course_data, operator, sites[course_data["site"]],
-                                   courses.get(course_data["ref"]), today, summary)
+                    course, changed = _upsert_course(course_data, operator, own_sites[course_data["site"]],
+                                                     courses.get(course_data["ref"]), today, summary)
+                    if changed:
+                        to_index.append(course)
                     done += 1
                     if progress and (done % 1000 == 0 or done == total):
                         progress(done, total)
                 if renamed or moved_sites:
                     for course in operator.courses:
                         if renamed or course.site.ref in moved_sites:
-                            refresh_derived(course)
+                            refresh_derived(course, today)
+                            to_index.append(course)
+            db.session.flush()
+            index_courses(to_index)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -163,13 +181,13 @@ def _upsert_site(data: dict, operator: Operator, site: Site | None, gazetteer: G
 
 
 def _upsert_course(data: dict, operator: Operator, site: Site, course: Course | None,
-                   today: dt.date, summary: ImportSummary) -> Course:
+                   today: dt.date, summary: ImportSummary) -> tuple[Course, bool]:
     if course is not None:
         current = course_dict(course)
         incoming = dict(data, confirmed_at=data["confirmed_at"] or current["confirmed_at"])
         if current == incoming:
             summary.courses.unchanged += 1
-            return course
+            return course, False
         summary.courses.updated += 1
         course.entries.clear()
     else:
@@ -197,8 +215,8 @@ def _upsert_course(data: dict, operator: Operator, site: Site, course: Course | 
             start=_date(entry["start"]), end=_date(entry["end"]),
             registration_deadline=_date(entry["registration_deadline"]), status=entry["status"],
         ))
-    refresh_derived(course)
-    return course
+    refresh_derived(course, today)
+    return course, True
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -100,6 +100,9 @@ def parse_filters(args: Mapping[str, str] | object, gazetteer: Gazetteer, today:
         if name not in PARAMETERS:
             errors.append(FilterError(name, _("Unknown parameter “%(name)s”.", name=name)))
             continue
+        if any("\x00" in value for value in given):
+            errors.append(FilterError(name, _("This value contains a forbidden character.")))
+            continue
         if name in LIST_PARAMETERS:
             values[name] = ",".join(v for v in given if v.strip())
         elif len(given) > 1:
@@ -151,7 +154,7 @@ def parse_filters(args: Mapping[str, str] | object, gazetteer: Gazetteer, today:
         raw = values.get(name, "")
         if not raw:
             return default
-        if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        if not re.fullmatch(r"[0-9]{1,9}", raw) or not 1 <= int(raw) <= maximum:
             errors.append(FilterError(name, _("Give a whole number from 1 to %(maximum)s.", maximum=maximum)))
             return default
         return int(raw)
@@ -168,7 +171,8 @@ def parse_filters(args: Mapping[str, str] | object, gazetteer: Gazetteer, today:
         try:
             place = gazetteer.resolve(values["near"])
         except InvalidCoordinates:
-            errors.append(FilterError("near", _("Latitude must be between -90 and 90, longitude between -180 and 180.")))
+            errors.append(FilterError(
+                "near", _("Latitude must be between -90 and 90, longitude between -180 and 180.")))
         except AmbiguousPlace as exc:
             errors.append(FilterError("near", _("Several places are called “%(value)s”. Choose one: %(choices)s.",
                                                 value=values["near"], choices=", ".join(exc.choices)),

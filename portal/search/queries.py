@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Numeric, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import Numeric, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -20,8 +20,11 @@ from portal.extensions import db
 from portal.geo.distance import EARTH_RADIUS, bounding_box, distance_km
 from portal.geo.gazetteer import Place
 from portal.offer import codes, rules
-from portal.offer.models import Course, Entry, Site
+from portal.offer.models import Course, Site
+from portal.offer.services import ensure_next_starts
+from portal.offer.sql_rules import can_start_condition, visible_condition
 from portal.search.filters import CourseFilters
+from portal.search.words import contains_word_condition
 
 
 @dataclass(frozen=True)
@@ -43,13 +46,6 @@ class SearchResults:
         return max(1, math.ceil(self.total / self.filters.per_page))
 
 
-def _binary(column: ColumnElement[Any]) -> ColumnElement[Any]:
-    """Byte-order comparison on every database (PostgreSQL's locale collations ignore dashes)."""
-    if db.engine.dialect.name == "postgresql":
-        return column.collate("C")
-    return column
-
-
 def great_circle_sql(place: Place) -> ColumnElement[float]:
     """geopy's great_circle formula in SQL, from ``place`` to each row's site, in km."""
     lat1 = math.radians(place.lat)
@@ -68,42 +64,6 @@ def great_circle_sql(place: Place) -> ColumnElement[float]:
 def rounded_km(distance: ColumnElement[float]) -> ColumnElement[Any]:
     """Distance rounded to 0.1 km as shown to users (the radius and the sort use this value)."""
     return func.round(cast(distance, Numeric), 1)
-
-
-def visible_condition(today: dt.date) -> ColumnElement[bool]:
-    """SQL form of rules.is_visible."""
-    return and_(Course.status == "published", Course.confirmed_at >= rules.visible_since(today))
-
-
-def can_start_condition(start_from: dt.date, start_until: dt.date | None) -> ColumnElement[bool]:
-    """SQL form of rules.can_start_between."""
-    entry_window = [Entry.course_id == Course.id, Entry.status != "full", Entry.start >= start_from]
-    if start_until is not None:
-        entry_window.append(Entry.start <= start_until)
-    rolling = [or_(Course.active_until.is_(None), Course.active_until >= start_from)]
-    if start_until is not None:
-        rolling.append(or_(Course.active_from.is_(None), Course.active_from <= start_until))
-    return or_(
-        and_(Course.entry_mode == "fixed", exists().where(*entry_window)),
-        and_(Course.entry_mode == "rolling", *rolling),
-    )
-
-
-def next_entry_sql(today: dt.date) -> ColumnElement[Any]:
-    """SQL form of rules.next_entry (the date only), for sorting."""
-    today_value = literal(today, type_=Course.confirmed_at.type)
-    fixed = (
-        select(func.min(Entry.start))
-        .where(Entry.course_id == Course.id, Entry.status != "full", Entry.start >= today)
-        .correlate(Course)
-        .scalar_subquery()
-    )
-    rolling_start = case((Course.active_from > today, Course.active_from), else_=today_value)
-    rolling = case(
-        (and_(Course.active_until.is_not(None), rolling_start > Course.active_until), None),
-        else_=rolling_start,
-    )
-    return case((Course.entry_mode == "rolling", rolling), else_=fixed)
 
 
 def _conditions(filters: CourseFilters) -> list[ColumnElement[bool]]:
@@ -134,7 +94,7 @@ def _conditions(filters: CourseFilters) -> list[ColumnElement[bool]]:
     if filters.bassin:
         conditions.append(Site.bassin_efe == filters.bassin)
     for word in filters.words:
-        conditions.append(Course.search_text.contains(word, autoescape=True))
+        conditions.append(contains_word_condition(word))
     return conditions
 
 
@@ -152,31 +112,37 @@ def count_courses(filters: CourseFilters) -> int:
     conditions = _conditions(filters)
     if filters.place is not None and filters.radius_km is not None:
         conditions += _within(filters.place, filters.radius_km, great_circle_sql(filters.place))
-    query = select(func.count(Course.id)).join(Course.site).where(*conditions)
+    query = select(func.count(Course.id)).where(*conditions)
+    if _needs_site(filters):
+        query = query.join(Course.site)
     return db.session.scalar(query) or 0
+
+
+def _needs_site(filters: CourseFilters) -> bool:
+    return filters.bassin is not None or (filters.place is not None and filters.radius_km is not None)
 
 
 def search_courses(filters: CourseFilters) -> SearchResults:
     """One page of visible courses matching ``filters``, sorted, with distance and next entry."""
+    if filters.sort == "next_entry":
+        ensure_next_starts(filters.today)
     total = count_courses(filters)
     offset = (filters.page - 1) * filters.per_page
     if offset >= total:
         return SearchResults(filters, total, [])
     conditions = _conditions(filters)
     ids: list[int]
-    tie_break = (_binary(Course.title_key), _binary(Course.ref))
+    tie_break = (Course.title_key, Course.ref)
     if filters.sort == "distance" and filters.place is not None:
         ids = _nearest_ids(filters, conditions, total, offset, tie_break)
     else:
         if filters.place is not None and filters.radius_km is not None:
             conditions += _within(filters.place, filters.radius_km, great_circle_sql(filters.place))
-        if filters.sort == "title":
-            order = tie_break
-        else:
-            nxt = next_entry_sql(filters.today)
-            order = (case((nxt.is_(None), 1), else_=0), nxt, *tie_break)
-        query = (select(Course.id).join(Course.site).where(*conditions)
-                 .order_by(*order).offset(offset).limit(filters.per_page))
+        # Course.next_start is rules.next_entry for today (ensure_next_starts), "none" last.
+        order = tie_break if filters.sort == "title" else (Course.next_start, *tie_break)
+        query = select(Course.id).where(*conditions).order_by(*order).offset(offset).limit(filters.per_page)
+        if _needs_site(filters):
+            query = query.join(Course.site)
         ids = list(db.session.scalars(query))
     return SearchResults(filters, total, _hits(filters, ids))
 
@@ -225,6 +191,8 @@ def describe(course: Course, today: dt.date, place: Place | None = None) -> Cour
 
 def find_visible_course(ref: str, today: dt.date) -> Course | None:
     """The course of that ref if public search may show it, else None."""
+    if "\x00" in ref:
+        return None
     return db.session.scalar(
         select(Course).join(Course.site)
         .where(Course.ref == ref, visible_condition(today))

@@ -1,0 +1,101 @@
+"""Fixtures: an app per database backend (SQLite always, PostgreSQL when TEST_DATABASE_URL is
+set), a clean database per test, a fixed "today", and documents built by ``tests.factories``."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from portal import create_app
+from portal.config import TestConfig, _normalise_database_url
+from portal.extensions import db
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    return _normalise_database_url(url) if url.startswith(("postgres", "postgresql")) else None
+
+
+def _postgres_unavailable() -> str | None:
+    """Why the PostgreSQL tests cannot run here, or None when they can."""
+    url = _postgres_url()
+    if url is None:
+        return ("TEST_DATABASE_URL is not set to a PostgreSQL database "
+                "(./scripts/test sets it when a server answers on 127.0.0.1:5432)")
+    try:
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except OperationalError as exc:
+        return f"PostgreSQL at TEST_DATABASE_URL does not answer: {exc.orig}"
+    return None
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    if request.param == "postgresql":
+        reason = _postgres_unavailable()
+        if reason:
+            pytest.skip(reason)
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def app(backend):
+    """One application per backend for the whole session; tables created once."""
+    if backend == "postgresql":
+        url = _postgres_url()
+        tmp = None
+    else:
+        tmp = tempfile.NamedTemporaryFile(suffix=".db", delete=False)
+        url = f"sqlite:///{tmp.name}"
+    app = make_app(url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+    if tmp is not None:
+        os.unlink(tmp.name)
+
+
+def make_app(url: str, **settings):
+    """An application on database ``url`` with the test settings (today fixed)."""
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        PASSERELLE_TODAY = TODAY.isoformat()
+        SERVER_NAME = "passerelle.test"
+
+    app = create_app(Config)
+    app.config.update(settings)
+    return app
+
+
+@pytest.fixture()
+def app_context(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture()
+def client(app, app_context):
+    return app.test_client()
+
+
+@pytest.fixture()
+def today() -> dt.date:
+    return TODAY
