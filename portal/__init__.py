@@ -51,12 +51,17 @@ def select_locale() -> str:
 def register_extensions(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from portal.db import use_index_hints
     from portal.extensions import babel, db, migrate
+    from portal.translations import compile_if_needed
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
+    with app.app_context():
+        use_index_hints(db.engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    compile_if_needed()
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     # Models must be imported for migrations and create_all to see them.
@@ -75,10 +80,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from portal.cli import demo_cli, offer_cli
+    from portal.cli import demo_cli, offer_cli, translate_cli
 
     app.cli.add_command(offer_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(translate_cli)
 
 
 def register_security(app: Flask) -> None:

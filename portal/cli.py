@@ -96,3 +96,42 @@ def demo_load_command(if_empty: bool) -> None:
             click.echo(f"  {error}", err=True)
         sys.exit(1)
     _print_summary(summary)
+
+
+@click.group("translate")
+def translate_cli() -> None:
+    """Translation catalogues (pybabel): extract, update, compile."""
+
+
+def _pybabel(*args: str) -> None:
+    import subprocess
+
+    from portal.config import BASE_DIR
+
+    command = [sys.executable, "-m", "babel.messages.frontend", *args]
+    if subprocess.run(command, cwd=BASE_DIR).returncode:
+        raise click.ClickException(f"pybabel {args[0]} failed")
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Extract every translatable string and merge it into the catalogues."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
+             "--sort-output", "-o", "portal/translations/messages.pot", ".")
+    _pybabel("update", "-i", "portal/translations/messages.pot", "-d", "portal/translations",
+             "--no-fuzzy-matching")
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogues (.po → .mo)."""
+    _pybabel("compile", "-d", "portal/translations")
+
+
+@translate_cli.command("init")
+@click.argument("language")
+def translate_init(language: str) -> None:
+    """Start a catalogue for a new LANGUAGE (e.g. nl)."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
+             "--sort-output", "-o", "portal/translations/messages.pot", ".")
+    _pybabel("init", "-i", "portal/translations/messages.pot", "-d", "portal/translations", "-l", language)

@@ -1,6 +1,8 @@
 """Declarative base with a naming convention so that migrations name constraints the same
 way on SQLite and PostgreSQL."""
 from sqlalchemy import MetaData
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -14,3 +16,17 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class SQLiteCompilerWithIndexHints(SQLiteCompiler):
+    """SQLite understands ``INDEXED BY``; SQLAlchemy's SQLite compiler drops table hints, this one
+    renders them (``select(...).with_hint(Course, "INDEXED BY ix", "sqlite")``)."""
+
+    def get_from_hint_text(self, table, text):  # noqa: ANN001 - SQLAlchemy's signature
+        return text
+
+
+def use_index_hints(engine: Engine) -> None:
+    """Let ``with_hint(..., "sqlite")`` reach SQLite on this engine (other databases: no-op)."""
+    if engine.dialect.name == "sqlite":
+        engine.dialect.statement_compiler = SQLiteCompilerWithIndexHints

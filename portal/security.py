@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Response, current_app
 
 
-def _tile_origin() -> str:
+def tile_origin() -> str:
     parts = urlsplit(current_app.config["TILE_URL"])
     if not parts.netloc:
         return ""
@@ -19,7 +19,7 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; "
-        f"img-src 'self' data: {_tile_origin()}".rstrip() + "; "
+        f"img-src 'self' data: {tile_origin()}".rstrip() + "; "
         "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
         "form-action 'self'; frame-ancestors 'self'",
     )

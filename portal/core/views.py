@@ -2,11 +2,19 @@ from __future__ import annotations
 
 import time
 
-from flask import jsonify
+import xstatic.pkg.leaflet as xstatic_leaflet
+import xstatic.pkg.leaflet_markercluster as xstatic_markercluster
+from flask import abort, current_app, jsonify, render_template, request, send_from_directory
+from flask_babel import gettext as _
 from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
 
 from portal.core import bp
 from portal.extensions import db
+
+# Front-end libraries served from their PyPI packages: no CDN, no third-party request.
+VENDOR_DIRS = {"leaflet": xstatic_leaflet.BASE_DIR, "markercluster": xstatic_markercluster.BASE_DIR}
+VENDOR_MAX_AGE = 7 * 24 * 3600
 
 
 @bp.get("/healthz")
@@ -15,3 +23,36 @@ def healthz():
     started = time.perf_counter()
     db.session.execute(text("SELECT 1")).scalar_one()
     return jsonify({"status": "ok", "database_ms": round((time.perf_counter() - started) * 1000, 2)})
+
+
+@bp.get("/vendor/<lib>/<path:filename>")
+def vendor(lib: str, filename: str):
+    if lib not in VENDOR_DIRS or filename.endswith(".map"):
+        abort(404)
+    return send_from_directory(VENDOR_DIRS[lib], filename, max_age=VENDOR_MAX_AGE)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=VENDOR_MAX_AGE)
+
+
+@bp.app_errorhandler(HTTPException)
+def html_error(exc: HTTPException):
+    if request.path.startswith("/api/"):
+        return exc
+    status = exc.code or 500
+    headings = {404: _("Page not found"), 405: _("This action is not possible here"),
+                400: _("This request is not valid")}
+    messages = {404: _("This page does not exist, or the course is no longer shown. "
+                       "Search again to find a course."),
+                405: _("Go back to the search page.")}
+    return render_template("errors/error.html", heading=headings.get(status, _("Something went wrong")),
+                           message=messages.get(status, exc.description)), status
+
+
+@bp.app_errorhandler(500)
+def server_error(exc: Exception):
+    current_app.logger.exception("Unexpected error")
+    return render_template("errors/error.html", heading=_("Something went wrong"),
+                           message=_("Sorry, this is our fault. Please try again in a moment.")), 500

@@ -89,3 +89,21 @@ def can_start_between(course: Course, start_from: dt.date, start_until: dt.date 
         and (start_until is None or entry.start <= start_until)
         for entry in course.entries
     )
+
+
+SOON_DAYS = 31
+
+
+def soon_until(on: dt.date) -> dt.date:
+    """Last day of "can start within a month"."""
+    return on + dt.timedelta(days=SOON_DAYS)
+
+
+def availability(following: NextEntry | None, on: dt.date) -> str:
+    """How soon one can start: "soon" (an open entry within a month), "waiting_list" (the next
+    entry only has a waiting list) or "later" (a later entry, or none known)."""
+    if following is None:
+        return "later"
+    if following.status == "waiting_list":
+        return "waiting_list"
+    return "soon" if following.start <= soon_until(on) else "later"

@@ -26,6 +26,9 @@ from portal.offer.sql_rules import can_start_condition, visible_condition
 from portal.search.filters import CourseFilters
 from portal.search.words import contains_word_condition
 
+# From this many matches on, the first pages are read along the sort index (see search_courses).
+WALK_ORDER_INDEX_FROM = 1000
+
 
 @dataclass(frozen=True)
 class CourseHit:
@@ -143,6 +146,11 @@ def search_courses(filters: CourseFilters) -> SearchResults:
         query = select(Course.id).where(*conditions).order_by(*order).offset(offset).limit(filters.per_page)
         if _needs_site(filters):
             query = query.join(Course.site)
+        if total >= WALK_ORDER_INDEX_FROM and offset < WALK_ORDER_INDEX_FROM:
+            # Many matches: reading the sort index in order finds the first page after a few rows,
+            # where SQLite would otherwise sort every match. (PostgreSQL's planner sees this itself.)
+            index = "ix_course_title" if filters.sort == "title" else "ix_course_next_start"
+            query = query.with_hint(Course, f"INDEXED BY {index}", "sqlite")
         ids = list(db.session.scalars(query))
     return SearchResults(filters, total, _hits(filters, ids))
 
@@ -171,6 +179,10 @@ def _nearest_ids(filters: CourseFilters, conditions: list, total: int, offset: i
 
 
 def _hits(filters: CourseFilters, ids: list[int]) -> list[CourseHit]:
+    return _hits_for(ids, filters.today, filters.place)
+
+
+def _hits_for(ids: list[int], today: dt.date, place: Place | None) -> list[CourseHit]:
     if not ids:
         return []
     courses = db.session.scalars(
@@ -179,7 +191,7 @@ def _hits(filters: CourseFilters, ids: list[int]) -> list[CourseHit]:
         )
     ).all()
     by_id = {course.id: course for course in courses}
-    return [describe(by_id[course_id], filters.today, filters.place) for course_id in ids]
+    return [describe(by_id[course_id], today, place) for course_id in ids]
 
 
 def describe(course: Course, today: dt.date, place: Place | None = None) -> CourseHit:
@@ -198,3 +210,16 @@ def find_visible_course(ref: str, today: dt.date) -> Course | None:
         .where(Course.ref == ref, visible_condition(today))
         .options(selectinload(Course.entries), selectinload(Course.site), selectinload(Course.operator))
     )
+
+
+def other_courses_nearby(course: Course, today: dt.date, limit: int = 5) -> list[CourseHit]:
+    """The operator's other visible courses, nearest to this course's site first."""
+    site = course.site
+    place = Place(site.lat, site.lon, site.locality)
+    distance = great_circle_sql(place)
+    ids = list(db.session.scalars(
+        select(Course.id).join(Course.site)
+        .where(visible_condition(today), Course.operator_id == course.operator_id, Course.id != course.id)
+        .order_by(rounded_km(distance), Course.title_key, Course.ref).limit(limit)
+    ))
+    return _hits_for(ids, today, place)

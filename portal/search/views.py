@@ -1,18 +1,155 @@
-"""The public pages: search (list and map), course page, embeddable search."""
+"""The public pages: search (list first, map as enhancement), course page, print view, embed."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+import dataclasses
+import json
+from urllib.parse import urlencode
 
-from portal.offer import rules
-from portal.search.queries import describe, find_visible_course
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import format_decimal
+from werkzeug.datastructures import MultiDict
+
+from portal.geo.gazetteer import get_gazetteer
+from portal.offer import codes, rules
+from portal.search import forms
+from portal.search.filters import PARAMETERS, InvalidFilters, parse_filters
+from portal.search.presenters import chips_for, course_json_ld, entry_rows
+from portal.search.queries import describe, find_visible_course, other_courses_nearby, search_courses
+from portal.security import tile_origin
 
 bp = Blueprint("search", __name__)
 
+# Page-only parameters: the language, and nothing else (the rest are the API's).
+PAGE_PARAMETERS = ("lang",)
 
-@bp.get("/cours/<ref>")
-def course(ref: str):
+
+def _page_url(args: MultiDict, **changes: str | None) -> str:
+    """This search with some parameters changed (None removes one); page resets unless given."""
+    items = [(k, v) for k, v in args.items(multi=True) if k not in changes and k != "page" and v != ""]
+    for key, value in changes.items():
+        if value is not None:
+            items.append((key, value))
+    endpoint = request.endpoint or "search.index"
+    return url_for(endpoint) + ("?" + urlencode(items) if items else "")
+
+
+def _run_search(args: MultiDict):
+    today = rules.today()
+    first_visit = not any(name in args for name in PARAMETERS)
+    values = forms.FormValues(args, first_visit)
+    errors = {}
+    results = nearest = None
+    try:
+        filters = parse_filters(args, get_gazetteer(), today, extra_parameters=PAGE_PARAMETERS)
+    except InvalidFilters as exc:
+        errors = {error.parameter: error for error in exc.errors}
+        filters = None
+    if filters is not None:
+        results = search_courses(filters)
+        if results.total == 0 and filters.place is not None and filters.radius_km is not None:
+            # Rural users: never a dead end. Offer the nearest courses beyond the radius.
+            nearest = search_courses(dataclasses.replace(filters, radius_km=None, sort="distance",
+                                                         page=1, per_page=5))
+    return today, values, filters, results, nearest, errors
+
+
+def _render_search(template: str, **extra):
+    today, values, filters, results, nearest, errors = _run_search(request.args)
+    status = 400 if errors else 200
+    return render_template(
+        template, today=today, values=values, filters=filters, results=results, nearest=nearest,
+        errors=errors, chips=chips_for(filters, request.args, _page_url) if filters else [],
+        page_url=lambda **changes: _page_url(request.args, **changes),
+        start_choices=forms.start_choices(today, values.get("start_until")),
+        bassins=get_gazetteer().bassins, forms=forms, codes=codes,
+        geojson_url=url_for("api.courses_geojson") + ("?" + urlencode(
+            [(k, v) for k, v in request.args.items(multi=True) if k in PARAMETERS and k not in ("page", "per_page")]
+        ) if request.args else ""),
+        **extra,
+    ), status
+
+
+@bp.get("/")
+def index():
+    return _render_search("search/index.html")
+
+
+@bp.get("/embed")
+def embed():
+    body, status = _render_search("search/embed.html", full_url=url_for(
+        "search.index", _external=True) + ("?" + request.query_string.decode() if request.query_string else ""))
+    response = Response(body, status=status)
+    # Bassins, CRI and operators show this page in an iframe on their own sites.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "
+        + tile_origin() + "; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors *")
+    response.headers["X-Frame-Options"] = ""
+    del response.headers["X-Frame-Options"]
+    return response
+
+
+def _course_context(ref: str) -> dict:
     today = rules.today()
     found = find_visible_course(ref, today)
     if found is None:
         abort(404)
-    return render_template("search/course.html", hit=describe(found, today))
+    hit = describe(found, today)
+    return {
+        "hit": hit, "course": found, "today": today, "forms": forms,
+        "entries": entry_rows(found, today),
+        "others": other_courses_nearby(found, today),
+        "json_ld": json.dumps(course_json_ld(hit, url_for("search.course", ref=ref, _external=True)),
+                              ensure_ascii=False).replace("</", "<\\/"),
+    }
+
+
+@bp.get("/cours/<ref>")
+def course(ref: str):
+    return render_template("search/course.html", **_course_context(ref))
+
+
+@bp.get("/cours/<ref>/imprimer")
+def course_print(ref: str):
+    return render_template("search/course_print.html", **_course_context(ref))
+
+
+@bp.app_context_processor
+def inject_site_settings():
+    return {
+        "tile_url": current_app.config["TILE_URL"],
+        "tile_attribution": current_app.config["TILE_ATTRIBUTION"],
+        "site_name": "Passerelle",
+    }
+
+
+@bp.record_once
+def register_template_globals(state) -> None:
+    # Globals (not context) so that imported macros see them too.
+    state.app.jinja_env.globals.update(forms=forms, codes=codes, rules=rules)
+
+
+@bp.app_context_processor
+def inject_page_helpers():
+    return {
+        # Fetched by search.js only when the map is shown.
+        "map_assets": {
+            "css": [url_for("core.vendor", lib="leaflet", filename="leaflet.css"),
+                    url_for("core.vendor", lib="markercluster", filename="MarkerCluster.css"),
+                    url_for("core.vendor", lib="markercluster", filename="MarkerCluster.Default.css")],
+            "js": [url_for("core.vendor", lib="leaflet", filename="leaflet.js"),
+                   url_for("core.vendor", lib="markercluster", filename="leaflet.markercluster.js"),
+                   url_for("static", filename="js/map.js")],
+        },
+    }
+
+
+@bp.app_template_filter("km")
+def format_km(value: float) -> str:
+    """3.2 → "3,2" in French: distances as people read them."""
+    return format_decimal(value, format="#,##0.#")
+
+
+@bp.app_template_filter("number")
+def format_number(value: float) -> str:
+    return format_decimal(value, format="#,##0.##")
