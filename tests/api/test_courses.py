@@ -754,7 +754,7 @@ def test_geojson_is_the_same_search(client, params):
     geo = response.get_json()
     assert geo["type"] == "FeatureCollection"
     assert [feature["properties"] for feature in geo["features"]] == items["items"]
-    for feature, item in zip(geo["features"], items["items"]):
+    for feature, item in zip(geo["features"], items["items"], strict=True):
         assert feature["type"] == "Feature"
         assert feature["geometry"] == {"type": "Point",
                                        "coordinates": [item["site"]["lon"], item["site"]["lat"]]}

@@ -50,8 +50,8 @@ def wipe() -> None:
 def summary(operators=(0, 0, 0), sites=(0, 0, 0), courses=(0, 0, 0)) -> dict[str, dict[str, int]]:
     """(created, updated, unchanged) per kind, as ImportSummary.as_dict() gives them."""
     keys = ("created", "updated", "unchanged")
-    return {"operators": dict(zip(keys, operators)), "sites": dict(zip(keys, sites)),
-            "courses": dict(zip(keys, courses))}
+    return {"operators": dict(zip(keys, operators, strict=True)), "sites": dict(zip(keys, sites, strict=True)),
+            "courses": dict(zip(keys, courses, strict=True))}
 
 
 def exported_course(ref: str) -> dict[str, Any]:
