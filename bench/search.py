@@ -36,8 +36,11 @@ from portal.offer import codes  # noqa: E402
 from portal.offer.services import import_offer  # noqa: E402
 
 TODAY = dt.date(2026, 11, 27)
-WORDS = ["Français", "oral", "écrit", "débutant", "quotidien", "emploi", "lecture", "conversation",
-         "calcul", "citoyenneté", "soir", "intensif", "atelier", "métier", "remise à niveau"]
+TITLE_WORDS = ["Français", "oral", "écrit", "débutant", "quotidien", "emploi", "lecture", "conversation",
+               "calcul", "citoyenneté", "soir", "intensif", "atelier", "métier", "remise à niveau"]
+# Descriptions draw from a larger vocabulary with a few very common words, as real texts do.
+DESCRIPTION_WORDS = TITLE_WORDS + [f"mot{i}" for i in range(400)]
+DESCRIPTION_WEIGHTS = [1 / (rank + 1) for rank in range(len(DESCRIPTION_WORDS))]
 
 
 def synthetic_offer(size: int, seed: int = 7) -> dict:
@@ -61,9 +64,9 @@ def synthetic_offer(size: int, seed: int = 7) -> dict:
             rolling = rng.random() < 0.4
             course = {
                 "ref": f"b-op{o}-c{c}", "site": sites[c % 4]["ref"],
-                "title": " ".join(rng.sample(WORDS, 3)), "kind": rng.choice(codes.COURSE_KINDS),
+                "title": " ".join(rng.sample(TITLE_WORDS, 3)), "kind": rng.choice(codes.COURSE_KINDS),
                 "level_min": codes.LEVELS[lo], "level_max": codes.LEVELS[hi],
-                "description": " ".join(rng.choices(WORDS, k=12)),
+                "description": " ".join(rng.choices(DESCRIPTION_WORDS, DESCRIPTION_WEIGHTS, k=25)),
                 "days": rng.sample(codes.DAYS[:6], rng.randint(1, 4)),
                 "parts_of_day": rng.sample(codes.PARTS_OF_DAY, rng.randint(1, 2)),
                 "cost_eur": rng.choice([0, 0, 0, 25, 75]), "childcare": rng.random() < 0.3,
@@ -134,9 +137,9 @@ def run(backend: str, url: str, sizes: list[int], rounds: int) -> None:
             import_offer(document, get_gazetteer(), TODAY)
             import_s = time.perf_counter() - started
             if backend == "postgresql":
-                with db.engine.connect() as connection:
-                    connection.execute(text("ANALYZE"))
-                    connection.commit()
+                # What autovacuum does on a live server: statistics and the visibility map.
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                    connection.execute(text("VACUUM ANALYZE"))
             else:
                 with db.engine.connect() as connection:
                     connection.execute(text("ANALYZE"))

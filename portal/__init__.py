@@ -49,6 +49,7 @@ def select_locale() -> str:
 
 
 def register_extensions(app: Flask) -> None:
+    import flask_babel
     from flask_babel import get_locale
 
     from portal.db import use_index_hints
@@ -63,6 +64,8 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     compile_if_needed()
     babel.init_app(app, locale_selector=select_locale)
+    # The locale is chosen per request (Flask-Babel caches it on the app context).
+    app.before_request(flask_babel.refresh)
     app.jinja_env.globals["get_locale"] = get_locale
     # Models must be imported for migrations and create_all to see them.
     from portal.offer import models  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response, current_app
+from flask import Response, current_app, g
 
 
 def tile_origin() -> str:
@@ -12,6 +12,11 @@ def tile_origin() -> str:
     if not parts.netloc:
         return ""
     return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+
+
+def allow_framing() -> None:
+    """This response may be shown in other sites' iframes (the embeddable search)."""
+    g.allow_framing = True
 
 
 def add_security_headers(response: Response) -> Response:
@@ -25,7 +30,8 @@ def add_security_headers(response: Response) -> Response:
     )
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    if not g.get("allow_framing"):
+        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     return response

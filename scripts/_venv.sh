@@ -17,5 +17,5 @@ ensure_venv() {
     echo "$wanted" > "$stamp"
   fi
   # Compiled catalogues (.mo) are build products: make them from the .po files.
-  .venv/bin/pybabel compile -q -d portal/translations
+  .venv/bin/pybabel compile -d portal/translations >/dev/null
 }

@@ -37,7 +37,11 @@ def chips_for(filters: CourseFilters, args: Mapping[str, str],
     if filters.q:
         chips.append(Chip(_("Words: %(q)s", q=filters.q), without("q")))
     if filters.place is not None:
-        chips.append(Chip(_("Near %(place)s", place=filters.place.label), without("near")))
+        # Without a place, a distance and "nearest first" mean nothing: they go with it.
+        gone = {"near": None, "radius_km": None}
+        if args.get("sort") == "distance":
+            gone["sort"] = None
+        chips.append(Chip(_("Near %(place)s", place=filters.place.label), page_url(args, **gone)))
     if filters.radius_km is not None:
         chips.append(Chip(_("Within %(km)s km", km=f"{filters.radius_km:g}"), without("radius_km")))
     for kind in filters.kinds:

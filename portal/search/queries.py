@@ -110,9 +110,9 @@ def _within(place: Place, radius_km: float, distance: ColumnElement[float]) -> l
     ]
 
 
-def count_courses(filters: CourseFilters) -> int:
+def count_courses(filters: CourseFilters, conditions: list | None = None) -> int:
     """How many visible courses match (the radius included, pagination ignored)."""
-    conditions = _conditions(filters)
+    conditions = list(conditions) if conditions is not None else _conditions(filters)
     if filters.place is not None and filters.radius_km is not None:
         conditions += _within(filters.place, filters.radius_km, great_circle_sql(filters.place))
     query = select(func.count(Course.id)).where(*conditions)
@@ -129,11 +129,11 @@ def search_courses(filters: CourseFilters) -> SearchResults:
     """One page of visible courses matching ``filters``, sorted, with distance and next entry."""
     if filters.sort == "next_entry":
         ensure_next_starts(filters.today)
-    total = count_courses(filters)
+    conditions = _conditions(filters)
+    total = count_courses(filters, conditions)
     offset = (filters.page - 1) * filters.per_page
     if offset >= total:
         return SearchResults(filters, total, [])
-    conditions = _conditions(filters)
     ids: list[int]
     tie_break = (Course.title_key, Course.ref)
     if filters.sort == "distance" and filters.place is not None:

@@ -15,7 +15,7 @@ from portal.search import forms
 from portal.search.filters import PARAMETERS, InvalidFilters, parse_filters
 from portal.search.presenters import chips_for, course_json_ld, entry_rows
 from portal.search.queries import describe, find_visible_course, other_courses_nearby, search_courses
-from portal.security import tile_origin
+from portal.security import allow_framing, tile_origin
 
 bp = Blueprint("search", __name__)
 
@@ -33,8 +33,19 @@ def _page_url(args: MultiDict, **changes: str | None) -> str:
     return url_for(endpoint) + ("?" + urlencode(items) if items else "")
 
 
+def page_arguments(args: MultiDict) -> MultiDict:
+    """The form always sends a distance (15 km preselected) and may keep "nearest first": without
+    a place both mean nothing, so the page drops them instead of showing an error. The API keeps
+    refusing them."""
+    if (args.get("near") or "").strip():
+        return args
+    return MultiDict([(k, v) for k, v in args.items(multi=True)
+                      if k != "radius_km" and not (k == "sort" and v == "distance")])
+
+
 def _run_search(args: MultiDict):
     today = rules.today()
+    args = page_arguments(args)
     first_visit = not any(name in args for name in PARAMETERS)
     values = forms.FormValues(args, first_visit)
     errors = {}
@@ -84,8 +95,7 @@ def embed():
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "
         + tile_origin() + "; connect-src 'self'; object-src 'none'; base-uri 'self'; "
         "form-action 'self'; frame-ancestors *")
-    response.headers["X-Frame-Options"] = ""
-    del response.headers["X-Frame-Options"]
+    allow_framing()
     return response
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, false, insert, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.extensions import db
@@ -54,7 +54,19 @@ def _word_ids(words: set[str]) -> dict[str, int]:
     return known
 
 
+# Above this many vocabulary matches, let the database join instead of listing ids.
+MAX_LISTED_WORDS = 200
+
+
 def contains_word_condition(word: str) -> ColumnElement[bool]:
-    """Courses with ``word`` (already folded) inside one of their words."""
+    """Courses with ``word`` (already folded) inside one of their words.
+
+    The vocabulary is read first, so that the database plans the main query knowing which words
+    (common or rare) it is looking for."""
     matching_words = select(SearchWord.id).where(SearchWord.word.contains(word, autoescape=True))
-    return Course.id.in_(select(CourseWord.course_id).where(CourseWord.word_id.in_(matching_words)))
+    ids = list(db.session.scalars(matching_words.limit(MAX_LISTED_WORDS + 1)))
+    if len(ids) > MAX_LISTED_WORDS:
+        return Course.id.in_(select(CourseWord.course_id).where(CourseWord.word_id.in_(matching_words)))
+    if not ids:
+        return false()
+    return Course.id.in_(select(CourseWord.course_id).where(CourseWord.word_id.in_(ids)))

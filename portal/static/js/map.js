@@ -20,6 +20,12 @@
     return properties.next_entry <= soonUntil ? "soon" : "later";
   }
 
+  function textNode(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function popupContent(properties, panel) {
     var box = document.createElement("div");
     var title = document.createElement("strong");
@@ -84,7 +90,7 @@
     var bounds = L.latLngBounds([]);
     if (hasPlace) {
       L.circleMarker([lat, lon], { radius: 7, color: "#1d3557", weight: 3, fillColor: "#fff", fillOpacity: 1 })
-        .bindTooltip(panel.getAttribute("data-label-you") + " : " + panel.getAttribute("data-place"))
+        .bindTooltip(textNode(panel.getAttribute("data-label-you")))
         .addTo(map);
       bounds.extend([lat, lon]);
       var radius = parseFloat(panel.getAttribute("data-radius"));

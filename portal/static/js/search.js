@@ -21,6 +21,11 @@
     });
   }
 
+  // Wide screens have room for every filter: open the folded ones.
+  if (window.matchMedia("(min-width: 60em)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (details) { details.open = true; });
+  }
+
   // Sort: apply as soon as a choice is made.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     var button = select.form.querySelector("[data-autosubmit-button]");

@@ -1,0 +1,122 @@
+"""The results map: popups and cards linked both ways, Leaflet served from /vendor only, loaded
+on demand on phones, and operator text never treated as HTML."""
+from __future__ import annotations
+
+import re
+
+from tests.browser.helpers import goto, screenshot
+
+RESULTS = "/?near=Namur&radius_km=25&level=A2"
+LEAFLET_FILES = ("leaflet.js", "leaflet.css", "leaflet.markercluster.js",
+                 "MarkerCluster.css", "MarkerCluster.Default.css")
+
+
+def wait_for_map(page) -> None:
+    page.wait_for_selector("[data-map-panel][data-ready=true]", state="attached")
+    page.wait_for_selector(".cards > .card .show-on-map")
+
+
+def wait_for_popup(page):
+    """The popup is open, faded in, and panned into view (for assertions and screenshots)."""
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    page.wait_for_function("""() => {
+        const popup = document.querySelector(".leaflet-popup");
+        const map = document.querySelector("[data-map]");
+        if (!popup || getComputedStyle(popup).opacity !== "1") return false;
+        return popup.getBoundingClientRect().top >= map.getBoundingClientRect().top - 1;
+    }""")
+    return popup
+
+
+def marker_of(page, title: str):
+    """The (unclustered, on screen) marker of a course: Leaflet puts the title on its icon."""
+    markers = page.locator(".leaflet-marker-icon:not(.marker-cluster)").filter(
+        has=page.locator("xpath=self::*[@title=" + _xpath_literal(title) + "]"))
+    return markers
+
+
+def _xpath_literal(text: str) -> str:
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return "concat(" + ", '\"', ".join(f'"{part}"' for part in text.split('"')) + ")"
+
+
+def test_map_popup_and_card_linked_on_desktop(open_page, live_server):
+    page, watch = open_page(1280)
+    goto(page, watch, live_server(RESULTS))
+    wait_for_map(page)
+    assert page.locator("[data-map-show]").is_hidden()
+    first = page.locator(".cards > .card").first
+    ref = first.get_attribute("data-ref")
+    title = first.locator(".card-title").inner_text().strip()
+
+    # Card → map: its button zooms to the marker and opens the popup.
+    first.locator(".show-on-map").click()
+    popup = wait_for_popup(page)
+    assert popup.locator("strong").inner_text() == title
+    assert popup.locator("a").get_attribute("href").endswith(f"/cours/{ref}")
+    screenshot(page, "map-popup", 1280)
+
+    # Map → card: clicking the marker selects (highlights) the card.
+    page.evaluate("document.querySelectorAll('.card.is-selected').forEach(c => c.classList.remove('is-selected'))")
+    page.keyboard.press("Escape")
+    marker = marker_of(page, title)
+    assert marker.count() >= 1, "the card button should zoom until the marker is on its own"
+    marker.first.click()
+    page.wait_for_selector(f"#course-{ref}.card.is-selected")
+    assert page.locator(".card.is-selected").count() == 1
+    assert popup.locator("strong").inner_text() == title
+
+    # Leaflet and markercluster come from /vendor (xstatic packages), nothing else from anywhere.
+    for name in LEAFLET_FILES:
+        loaded = watch.requests_matching(re.escape(name) + r"$")
+        assert loaded, f"{name} was not loaded"
+        assert all(re.match(re.escape(live_server("/vendor/")), url) for url in loaded), loaded
+    assert not [url for url in watch.requests if "leaflet" in url.lower() and "/vendor/" not in url]
+    assert watch.requests_matching(r"/tiles-test/\d+/\d+/\d+\.png$")
+    watch.assert_clean()
+
+
+def test_map_loads_only_on_demand_on_phones(open_page, live_server):
+    page, watch = open_page(320)
+    goto(page, watch, live_server(RESULTS))
+    page.wait_for_load_state("load")
+    show = page.locator("[data-map-show]")
+    show.wait_for()  # search.js unhides the button
+    assert page.locator("[data-map]").is_hidden()
+    assert not watch.requests_matching(r"/vendor/"), "map assets fetched before asking for the map"
+    assert not watch.requests_matching(r"/tiles-test/")
+    assert page.evaluate("typeof window.L") == "undefined"
+    screenshot(page, "map-before-show", 320)
+
+    show.click()
+    wait_for_map(page)
+    assert page.locator("[data-map]").is_visible()
+    assert page.locator("[data-map] .leaflet-marker-icon").count() > 0
+    assert show.is_hidden()
+    assert watch.requests_matching(r"/vendor/leaflet/leaflet\.js$")
+    assert all(url.startswith(live_server("/vendor/")) for url in watch.requests_matching(r"leaflet"))
+    screenshot(page, "map-after-show", 320)
+    watch.assert_clean()
+
+
+def test_popup_text_is_never_html(open_page, live_server, xss_course):
+    page, watch = open_page(1280)
+    goto(page, watch, live_server(xss_course["search"]))
+    wait_for_map(page)
+    card = page.locator(f"#course-{xss_course['ref']}")
+    assert card.locator(".card-title").inner_text().strip() == xss_course["title"]
+
+    card.locator(".show-on-map").click()
+    popup = wait_for_popup(page)
+    assert popup.locator("strong").inner_text() == xss_course["title"]
+    assert popup.locator("img").count() == 0
+    assert page.locator(".leaflet-map-pane img:not(.leaflet-tile)").count() == 0
+    # The marker's title attribute is text too.
+    assert marker_of(page, xss_course["title"]).count() == 1
+    screenshot(page, "map-popup-xss", 1280)
+    assert not watch.requests_matching(r"/x$"), "an <img src=x> was created"
+    watch.assert_clean()  # includes: no alert() dialog
