@@ -12,8 +12,14 @@ LEAFLET_FILES = ("leaflet.js", "leaflet.css", "leaflet.markercluster.js",
 
 
 def wait_for_map(page) -> None:
+    """data-ready, then the end of the first zoom animation. map.js sets data-ready right after
+    fitBounds, while Leaflet still animates: a "Show on the map" click in those ~250 ms opened
+    no popup in 2 runs out of 12 (markercluster's zoomToShowLayer never calls back). That race
+    is reported, not tested here: it cannot fail deterministically."""
     page.wait_for_selector("[data-map-panel][data-ready=true]", state="attached")
     page.wait_for_selector(".cards > .card .show-on-map")
+    page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim')")
+    page.wait_for_timeout(50)
 
 
 def wait_for_popup(page):
@@ -30,18 +36,9 @@ def wait_for_popup(page):
 
 
 def marker_of(page, title: str):
-    """The (unclustered, on screen) marker of a course: Leaflet puts the title on its icon."""
-    markers = page.locator(".leaflet-marker-icon:not(.marker-cluster)").filter(
-        has=page.locator("xpath=self::*[@title=" + _xpath_literal(title) + "]"))
-    return markers
-
-
-def _xpath_literal(text: str) -> str:
-    if '"' not in text:
-        return f'"{text}"'
-    if "'" not in text:
-        return f"'{text}'"
-    return "concat(" + ", '\"', ".join(f'"{part}"' for part in text.split('"')) + ")"
+    """The (unclustered, on screen) markers of a course: Leaflet puts the title on its icon."""
+    quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return page.locator(f".leaflet-marker-icon:not(.marker-cluster)[title={quoted}]")
 
 
 def test_map_popup_and_card_linked_on_desktop(open_page, live_server):

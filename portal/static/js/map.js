@@ -115,7 +115,8 @@
         bounds.extend(marker.getLatLng());
       });
       map.addLayer(cluster);
-      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14 }); }
+      // No animation: the map is ready (and its buttons work) as soon as it is drawn.
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14, animate: false }); }
       document.querySelectorAll(".card[data-ref]").forEach(function (card) {
         var marker = markers[card.getAttribute("data-ref")];
         if (!marker) { return; }
