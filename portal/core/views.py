@@ -40,7 +40,9 @@ def favicon():
 @bp.app_errorhandler(HTTPException)
 def html_error(exc: HTTPException):
     if request.path.startswith("/api/"):
-        return exc
+        from portal.api.errors import http_error
+
+        return http_error(exc)
     status = exc.code or 500
     headings = {404: _("Page not found"), 405: _("This action is not possible here"),
                 400: _("This request is not valid")}
@@ -54,5 +56,9 @@ def html_error(exc: HTTPException):
 @bp.app_errorhandler(500)
 def server_error(exc: Exception):
     current_app.logger.exception("Unexpected error")
+    if request.path.startswith("/api/"):
+        from portal.api.errors import api_error
+
+        return api_error(500, "internal_error", _("Something went wrong on our side. Try again later."))
     return render_template("errors/error.html", heading=_("Something went wrong"),
                            message=_("Sorry, this is our fault. Please try again in a moment.")), 500

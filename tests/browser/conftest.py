@@ -110,7 +110,7 @@ def xss_course(live_server) -> dict:
 
 @pytest.fixture()
 def open_page(browser) -> Iterator[Callable]:
-    """``open_page(width, javascript=True)`` → (page, watch) in a fresh context (English UI)."""
+    """``open_page(width, javascript=True)`` → (page, watch) in a fresh context (French UI, as in Belgium)."""
     contexts = []
 
     def _open(width: int, javascript: bool = True):
