@@ -2,7 +2,7 @@
 
 Revision ID: 0001_offer_core
 Revises: 
-Create Date: 2026-11-27 06:06:53.860920
+Create Date: 2026-11-27 06:52:18.682525
 
 """
 from alembic import op
@@ -104,12 +104,12 @@ def upgrade():
     sa.UniqueConstraint('ref', name=op.f('uq_course_ref'))
     )
     with op.batch_alter_table('course', schema=None) as batch_op:
-        batch_op.create_index('ix_course_kind_levels', ['kind', 'level_min', 'level_max', 'status', 'confirmed_at'], unique=False)
+        batch_op.create_index('ix_course_kind_levels', ['kind', 'level_min', 'level_max', 'status', 'confirmed_at', 'site_id', 'id'], unique=False)
         batch_op.create_index('ix_course_next_start', ['next_start', 'title_key', 'ref'], unique=False)
         batch_op.create_index(batch_op.f('ix_course_operator_id'), ['operator_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_course_site_id'), ['site_id'], unique=False)
+        batch_op.create_index('ix_course_site_visible', ['site_id', 'status', 'confirmed_at', 'level_min', 'level_max', 'kind', 'id'], unique=False)
         batch_op.create_index('ix_course_title', ['title_key', 'ref'], unique=False)
-        batch_op.create_index('ix_course_visible', ['status', 'confirmed_at', 'level_min', 'level_max', 'kind'], unique=False)
+        batch_op.create_index('ix_course_visible', ['status', 'confirmed_at', 'level_min', 'level_max', 'kind', 'site_id', 'id'], unique=False)
 
     op.create_table('course_word',
     sa.Column('word_id', sa.Integer(), nullable=False),
@@ -152,7 +152,7 @@ def downgrade():
     with op.batch_alter_table('course', schema=None) as batch_op:
         batch_op.drop_index('ix_course_visible')
         batch_op.drop_index('ix_course_title')
-        batch_op.drop_index(batch_op.f('ix_course_site_id'))
+        batch_op.drop_index('ix_course_site_visible')
         batch_op.drop_index(batch_op.f('ix_course_operator_id'))
         batch_op.drop_index('ix_course_next_start')
         batch_op.drop_index('ix_course_kind_levels')
