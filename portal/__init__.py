@@ -53,7 +53,7 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import get_locale
 
     from portal.db import use_index_hints
-    from portal.extensions import babel, db, migrate
+    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
     from portal.translations import compile_if_needed
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -74,27 +74,46 @@ def register_extensions(app: Flask) -> None:
     # The locale is chosen per request (Flask-Babel caches it on the app context).
     app.before_request(flask_babel.refresh)
     app.jinja_env.globals["get_locale"] = get_locale
+    limiter.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = flask_babel.lazy_gettext("Please sign in to see this page.")
+    login_manager.session_protection = "strong"
+
     # Models must be imported for migrations and create_all to see them.
+    from portal.accounts.models import User
     from portal.offer import models  # noqa: F401
     from portal.search import models as search_models  # noqa: F401
 
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
 
 def register_blueprints(app: Flask) -> None:
+    from portal.accounts import bp as accounts_bp
     from portal.api import bp as api_bp
     from portal.core import bp as core_bp
+    from portal.extensions import csrf
     from portal.search import views as search_views
+    from portal.workspace import bp as workspace_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # read-only, GET only, no session
     app.register_blueprint(search_views.bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(workspace_bp)
 
 
 def register_cli(app: Flask) -> None:
-    from portal.cli import demo_cli, offer_cli, translate_cli
+    from portal.cli import demo_cli, offer_cli, translate_cli, users_cli
 
     app.cli.add_command(offer_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(users_cli)
 
 
 def register_security(app: Flask) -> None:

@@ -135,3 +135,26 @@ def translate_init(language: str) -> None:
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
              "--sort-output", "-o", "portal/translations/messages.pot", ".")
     _pybabel("init", "-i", "portal/translations/messages.pot", "-d", "portal/translations", "-l", language)
+
+
+@click.group("users")
+def users_cli() -> None:
+    """Accounts of operators, coordinators and admins."""
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["operator", "coordinator", "admin"]), required=True)
+@click.option("--operator", "operator_ref", help="Operator ref (operator users).")
+@click.option("--bassin", help="Bassin EFE (coordinators).")
+@click.password_option(help="At least 12 characters; asked when not given.")
+@with_appcontext
+def users_create(email: str, role: str, operator_ref: str | None, bassin: str | None, password: str) -> None:
+    """Create an active user (argon2id-hashed password)."""
+    from portal.accounts.services import AccountError, create_user
+
+    try:
+        user = create_user(email, password, role, operator_ref=operator_ref, bassin=bassin)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {user.role} {user.email}.")

@@ -34,6 +34,17 @@ class Config:
     # Fixed "today" (ISO date) for demonstrations and tests; empty means the real date.
     PASSERELLE_TODAY = os.environ.get("PASSERELLE_TODAY", "")
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    # Sessions exist only for signed-in users (the public gets no cookie).
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
 
 
 class TestConfig(Config):
@@ -43,4 +54,7 @@ class TestConfig(Config):
         os.environ.get("TEST_DATABASE_URL", "sqlite://")
     )
     WTF_CSRF_ENABLED = False
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    RATELIMIT_ENABLED = False
     TILE_URL = "/tiles-test/{z}/{x}/{y}.png"

@@ -1,10 +1,18 @@
 """Flask extensions, created unbound and initialised in ``create_app``."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 
 from portal.db import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+# No default limit: only sign-in is limited (see accounts.views).
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")

@@ -7,6 +7,8 @@ import os
 import tempfile
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
@@ -76,9 +78,24 @@ def make_app(url: str, **settings):
         PASSERELLE_TODAY = TODAY.isoformat()
         SERVER_NAME = "passerelle.test"
 
+    for name, value in settings.items():  # before create_app: extensions read them at init
+        setattr(Config, name, value)
     app = create_app(Config)
-    app.config.update(settings)
+    app.test_client_class = FreshRequestClient
     return app
+
+
+class FreshRequestClient(FlaskClient):
+    """The test client, each request starting from an empty ``g`` as a real request does.
+
+    The ``app_context`` fixture keeps one application context for the whole test and Flask
+    reuses it for the client's requests: Flask-Login (the user) and Flask-Babel (the locale)
+    cache in ``g``, so without this one request's user or language would leak into the next."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture()
@@ -99,3 +116,13 @@ def client(app, app_context):
 @pytest.fixture()
 def today() -> dt.date:
     return TODAY
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """argon2id with small costs in tests (the real parameters are tested once, explicitly)."""
+    from argon2 import PasswordHasher
+
+    from portal.accounts import services
+
+    monkeypatch.setattr(services, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))

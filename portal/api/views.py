@@ -10,6 +10,7 @@ from portal.api.openapi import openapi_document
 from portal.api.serializers import course_detail, course_item, geojson_feature
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer import rules
+from portal.permissions import public
 from portal.search.filters import FilterError, InvalidFilters, parse_filters
 from portal.search.queries import describe, find_visible_course, search_courses
 
@@ -33,6 +34,7 @@ def _search():
 
 
 @bp.get("/courses")
+@public
 def courses():
     results, error = _search()
     if error:
@@ -44,6 +46,7 @@ def courses():
 
 
 @bp.get("/courses.geojson")
+@public
 def courses_geojson():
     results, error = _search()
     if error:
@@ -58,6 +61,7 @@ def courses_geojson():
 
 
 @bp.get("/courses/<ref>")
+@public
 def course(ref: str):
     unknown = set(request.args) - set(EXTRA_PARAMETERS)
     if unknown:
@@ -71,5 +75,6 @@ def course(ref: str):
 
 
 @bp.get("/openapi.json")
+@public
 def openapi():
     return jsonify(openapi_document())

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from portal.core import bp
 from portal.extensions import db
+from portal.permissions import public
 
 # Front-end libraries served from their PyPI packages: no CDN, no third-party request.
 VENDOR_DIRS = {"leaflet": xstatic_leaflet.BASE_DIR, "markercluster": xstatic_markercluster.BASE_DIR}
@@ -18,6 +19,7 @@ VENDOR_MAX_AGE = 7 * 24 * 3600
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     """For load balancers (and the benchmark's floor): one trivial query."""
     started = time.perf_counter()
@@ -26,6 +28,7 @@ def healthz():
 
 
 @bp.get("/vendor/<lib>/<path:filename>")
+@public
 def vendor(lib: str, filename: str):
     if lib not in VENDOR_DIRS or filename.endswith(".map"):
         abort(404)
@@ -33,6 +36,7 @@ def vendor(lib: str, filename: str):
 
 
 @bp.get("/favicon.ico")
+@public
 def favicon():
     return send_from_directory(current_app.static_folder, "favicon.ico", max_age=VENDOR_MAX_AGE)
 

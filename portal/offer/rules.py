@@ -107,3 +107,19 @@ def availability(following: NextEntry | None, on: dt.date) -> str:
     if following.status == "waiting_list":
         return "waiting_list"
     return "soon" if following.start <= soon_until(on) else "later"
+
+
+AGEING_DAYS = 150
+
+
+def freshness(course: Course, on: dt.date) -> str:
+    """"fresh", "ageing" (stale in less than a month), "stale" (shown with a warning) or
+    "hidden" (no longer in public search) — how long since the operator confirmed it."""
+    age = (on - course.confirmed_at).days
+    if age > VISIBLE_DAYS:
+        return "hidden"
+    if age > STALE_DAYS:
+        return "stale"
+    if age > AGEING_DAYS:
+        return "ageing"
+    return "fresh"

@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer import codes, rules
+from portal.permissions import public
 from portal.search import forms
 from portal.search.filters import PARAMETERS, InvalidFilters, parse_filters
 from portal.search.presenters import chips_for, course_json_ld, entry_rows
@@ -81,11 +82,13 @@ def _render_search(template: str, **extra):
 
 
 @bp.get("/")
+@public
 def index():
     return _render_search("search/index.html")
 
 
 @bp.get("/embed")
+@public
 def embed():
     body, status = _render_search("search/embed.html", full_url=url_for(
         "search.index", _external=True) + ("?" + request.query_string.decode() if request.query_string else ""))
@@ -115,11 +118,13 @@ def _course_context(ref: str) -> dict:
 
 
 @bp.get("/cours/<ref>")
+@public
 def course(ref: str):
     return render_template("search/course.html", **_course_context(ref))
 
 
 @bp.get("/cours/<ref>/imprimer")
+@public
 def course_print(ref: str):
     return render_template("search/course_print.html", **_course_context(ref))
 

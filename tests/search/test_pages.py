@@ -14,8 +14,6 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 
 from portal.offer import codes
 from tests import factories as f
@@ -33,23 +31,6 @@ CHARLEROI = f.site("site-charleroi", "6000", "Charleroi")  # ~32 km
 ARLON = f.site("site-arlon", "6700", "Arlon")  # ~108 km
 EUPEN = f.site("site-eupen", "4700", "Eupen")  # ~83 km
 OPERATOR_SITES = {"https://a.example.org", "https://b.example.org"}
-
-
-class PageClient(FlaskClient):
-    """The test client, with each request starting from empty ``g`` as a real request does.
-
-    The ``app_context`` fixture keeps one application context for the whole test, and Flask
-    reuses it for the client's requests: flask-babel caches the locale in ``g``, so without this
-    the language of a test's first request would leak into the next ones."""
-
-    def open(self, *args, **kwargs):
-        g.__dict__.clear()
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture()
-def client(app, app_context):
-    return PageClient(app, app.response_class, use_cookies=True)
 
 
 # -- the offer ---------------------------------------------------------------------------------

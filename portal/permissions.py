@@ -1,0 +1,76 @@
+"""Who may do what, in one place. Private areas deny by default.
+
+Every view is marked: ``@public`` (anyone, no account) or ``@signed_in`` (an active user; the
+view then asks ``may`` or loads its object through ``operator_for``). A test walks the URL map
+and fails on any view without a mark.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.offer.models import Operator, Site
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as open to everyone (public search, API, health check)."""
+    view.access = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def signed_in(view: Callable) -> Callable:
+    """Only for signed-in, active users; others are sent to the sign-in page."""
+    from portal.extensions import login_manager
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    wrapper.access = SIGNED_IN  # type: ignore[attr-defined]
+    return wrapper
+
+
+def operator_bassins(operator: Operator) -> set[str]:
+    """The bassins EFE where an operator has a site."""
+    return set(db.session.scalars(select(Site.bassin_efe).where(Site.operator_id == operator.id)))
+
+
+def may(user: Any, action: str, target: Any = None) -> bool:
+    """May ``user`` do ``action`` (to ``target``)? Unknown actions and anonymous users: no."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    role = user.role
+    if action == "list_operators":
+        return role in ("coordinator", "admin")
+    if action == "view_operator" and isinstance(target, Operator):
+        if role == "admin":
+            return True
+        if role == "coordinator":
+            return user.bassin_efe in operator_bassins(target)
+        return role == "operator" and user.operator_id == target.id
+    if action == "confirm_operator" and isinstance(target, Operator):
+        # Only the operator itself (or an admin) vouches for its offer.
+        return role == "admin" or (role == "operator" and user.operator_id == target.id)
+    return False
+
+
+def operator_for(ref: str, action: str) -> Operator:
+    """The operator of that ref if the current user may ``action`` it: 404 when it does not
+    exist, 403 when it is not theirs."""
+    operator = db.session.scalar(select(Operator).where(Operator.ref == ref))
+    if operator is None:
+        abort(404)
+    if not may(current_user, action, operator):
+        abort(403)
+    return operator

@@ -1,0 +1,6 @@
+"""The private workspace: operators keep their offer fresh; coordinators watch their bassin."""
+from flask import Blueprint
+
+bp = Blueprint("workspace", __name__, url_prefix="/espace")
+
+from portal.workspace import views  # noqa: E402,F401

@@ -1,0 +1,49 @@
+"""Reads of the workspace: an operator's offer with its freshness, the operators a user sees."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.offer import rules
+from portal.offer.models import Course, Operator, Site
+
+
+@dataclass(frozen=True)
+class CourseFreshness:
+    course: Course
+    freshness: str  # rules.freshness
+    days: int  # since the last confirmation
+
+
+@dataclass(frozen=True)
+class OperatorOverview:
+    operator: Operator
+    counts: Counter  # freshness → number of courses (archived ones left out)
+
+
+def operator_offer(operator: Operator, today: dt.date) -> list[CourseFreshness]:
+    """The operator's courses (archived last), oldest confirmation first within each status."""
+    courses = db.session.scalars(
+        select(Course).where(Course.operator_id == operator.id)
+        .options(selectinload(Course.site), selectinload(Course.entries))
+    ).all()
+    order = {"published": 0, "draft": 1, "archived": 2}
+    rows = [CourseFreshness(c, rules.freshness(c, today), (today - c.confirmed_at).days) for c in courses]
+    return sorted(rows, key=lambda row: (order[row.course.status], -row.days, row.course.title_key))
+
+
+def operators_overview(bassin: str | None, today: dt.date) -> list[OperatorOverview]:
+    """Operators with a site in ``bassin`` (all when None), with their courses' freshness."""
+    query = select(Operator).order_by(Operator.name).options(selectinload(Operator.courses))
+    if bassin is not None:
+        query = query.where(Operator.id.in_(select(Site.operator_id).where(Site.bassin_efe == bassin)))
+    return [
+        OperatorOverview(operator, Counter(rules.freshness(c, today) for c in operator.courses
+                                           if c.status != "archived"))
+        for operator in db.session.scalars(query)
+    ]

@@ -1,0 +1,72 @@
+"""The operator's workspace in a real browser: sign in, see the freshness of the offer, confirm it
+all in one click; axe-core finds nothing on the sign-in and workspace pages at 320 and 1280 px."""
+from __future__ import annotations
+
+import pytest
+
+from portal.accounts.services import create_user
+from portal.extensions import db
+from tests.browser.helpers import WIDTHS, axe_report, goto, screenshot
+
+PASSWORD = "correct horse battery"
+OPERATOR_REF = "demo-lee-namur"
+
+
+@pytest.fixture(scope="session")
+def accounts(live_server) -> dict[str, str]:
+    with live_server.app.app_context():
+        create_user("lee-namur@example.org", PASSWORD, "operator", operator_ref=OPERATOR_REF)
+        create_user("coord-namur@example.org", PASSWORD, "coordinator", bassin="Namur")
+        db.session.remove()
+    return {"operator": "lee-namur@example.org", "coordinator": "coord-namur@example.org"}
+
+
+def sign_in(page, watch, live_server, email: str) -> None:
+    goto(page, watch, live_server("/connexion"))
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("form button[type=submit]")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_sign_in_page_has_no_axe_violation(open_page, live_server, width):
+    page, watch = open_page(width)
+    goto(page, watch, live_server("/connexion"))
+    count, report = axe_report(page)
+    screenshot(page, "sign-in", width)
+    assert count == 0, report
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_operator_confirms_everything_in_one_click(open_page, live_server, accounts, width):
+    page, watch = open_page(width)
+    sign_in(page, watch, live_server, accounts["operator"])
+    assert page.url.endswith(f"/espace/organismes/{OPERATOR_REF}")
+    assert page.locator("h1").inner_text().startswith("Lire et Écrire Namur")
+    count, report = axe_report(page)
+    screenshot(page, "workspace-operator", width)
+    assert count == 0, report
+    with page.expect_navigation():
+        page.click(".freshness-box button[type=submit]")
+    assert "confirmed=" in page.url
+    assert page.locator("[role=status]").inner_text().endswith("aujourd'hui.")
+    # Every course not archived now shows today's date and no freshness warning.
+    assert page.locator("tr.freshness-stale, tr.freshness-ageing").count() == 0
+    with page.expect_navigation():
+        page.click(".private-nav button[type=submit]")
+    assert "/connexion" in page.url
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_coordinator_overview_has_no_axe_violation(open_page, live_server, accounts, width):
+    page, watch = open_page(width)
+    sign_in(page, watch, live_server, accounts["coordinator"])
+    assert page.url.endswith("/espace/")
+    assert page.locator("table.data-table tbody tr").count() > 0
+    count, report = axe_report(page)
+    screenshot(page, "workspace-coordinator", width)
+    assert count == 0, report
+    watch.assert_clean()

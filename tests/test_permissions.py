@@ -1,0 +1,96 @@
+"""One place decides who may do what: every route is marked, and the role × route matrix holds."""
+from __future__ import annotations
+
+import pytest
+
+from portal.accounts.services import create_user
+from portal.permissions import PUBLIC, SIGNED_IN
+from tests import factories as f
+
+PASSWORD = "correct horse battery"
+# Endpoints that serve files, not views of ours.
+NOT_VIEWS = {"static"}
+
+
+def test_every_route_is_marked_public_or_signed_in(app):
+    unmarked = sorted(endpoint for endpoint, view in app.view_functions.items()
+                      if endpoint not in NOT_VIEWS and getattr(view, "access", None) not in (PUBLIC, SIGNED_IN))
+    assert unmarked == []
+
+
+def test_private_routes_are_the_workspace_and_sign_out(app):
+    private = {rule.rule for rule in app.url_map.iter_rules()
+               if getattr(app.view_functions[rule.endpoint], "access", None) == SIGNED_IN}
+    assert private == {"/espace/", "/espace/organismes/<ref>", "/espace/organismes/<ref>/tout-est-correct",
+                       "/deconnexion"}
+    public_prefixes = ("/api/", "/cours/", "/vendor/", "/static/")
+    public = {rule.rule for rule in app.url_map.iter_rules()
+              if getattr(app.view_functions[rule.endpoint], "access", None) == PUBLIC}
+    assert all(path.startswith(public_prefixes) or path in {"/", "/embed", "/healthz", "/favicon.ico", "/connexion"}
+               for path in public)
+
+
+@pytest.fixture()
+def people(app_context):
+    """Operator A (a site in Namur), operator B (Liège), a Namur coordinator and an admin."""
+    f.load(f.document(
+        f.operator("op-a", sites=[f.site("site-a", "5000", "Namur")], courses=[f.course("course-a", "site-a")]),
+        f.operator("op-b", name="Opérateur B (test)",
+                   sites=[f.site("site-b", "4000", "Liège")], courses=[f.course("course-b", "site-b")]),
+    ))
+    create_user("a@example.org", PASSWORD, "operator", operator_ref="op-a")
+    create_user("b@example.org", PASSWORD, "operator", operator_ref="op-b")
+    create_user("coord@example.org", PASSWORD, "coordinator", bassin="Namur")
+    create_user("admin@example.org", PASSWORD, "admin")
+    return {"anonymous": None, "operator A": "a@example.org", "operator B": "b@example.org",
+            "coordinator": "coord@example.org", "admin": "admin@example.org"}
+
+
+def signed_in_client(app, email):
+    client = app.test_client()
+    if email:
+        response = client.post("/connexion", data={"email": email, "password": PASSWORD})
+        assert response.status_code == 302
+    return client
+
+
+LOGIN = "login"
+# (method, path) → expected status per person; LOGIN = redirected to the sign-in page.
+MATRIX = {
+    ("GET", "/espace/"): {"anonymous": LOGIN, "operator A": 302, "operator B": 302, "coordinator": 200, "admin": 200},
+    ("GET", "/espace/organismes/op-a"): {"anonymous": LOGIN, "operator A": 200, "operator B": 403,
+                                        "coordinator": 200, "admin": 200},
+    ("GET", "/espace/organismes/op-b"): {"anonymous": LOGIN, "operator A": 403, "operator B": 200,
+                                        "coordinator": 403, "admin": 200},
+    ("GET", "/espace/organismes/nope"): {"anonymous": LOGIN, "operator A": 404, "operator B": 404,
+                                        "coordinator": 404, "admin": 404},
+    ("POST", "/espace/organismes/op-a/tout-est-correct"): {"anonymous": LOGIN, "operator A": 302, "operator B": 403,
+                                                           "coordinator": 403, "admin": 302},
+    ("POST", "/espace/organismes/op-b/tout-est-correct"): {"anonymous": LOGIN, "operator A": 403, "operator B": 302,
+                                                           "coordinator": 403, "admin": 302},
+}
+CASES = [(method, path, person, expected) for (method, path), row in MATRIX.items()
+         for person, expected in row.items()]
+
+
+@pytest.mark.parametrize(("method", "path", "person", "expected"), CASES,
+                         ids=[f"{m} {p} as {who}" for m, p, who, _ in CASES])
+def test_role_route_matrix(app, people, method, path, person, expected):
+    client = signed_in_client(app, people[person])
+    response = client.open(path, method=method)
+    if expected == LOGIN:
+        assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+    else:
+        assert response.status_code == expected
+
+
+def test_operator_is_sent_to_its_own_page(app, people):
+    response = signed_in_client(app, people["operator A"]).get("/espace/")
+    assert response.headers["Location"].endswith("/espace/organismes/op-a")
+
+
+def test_coordinator_sees_only_operators_of_its_bassin(app, people):
+    page = signed_in_client(app, people["coordinator"]).get("/espace/").get_data(as_text=True)
+    assert "/espace/organismes/op-a" in page and "/espace/organismes/op-b" not in page
+    page = signed_in_client(app, people["admin"]).get("/espace/").get_data(as_text=True)
+    assert "/espace/organismes/op-a" in page and "/espace/organismes/op-b" in page
