@@ -85,6 +85,7 @@ def register_extensions(app: Flask) -> None:
     from portal.accounts.models import User
     from portal.offer import models  # noqa: F401
     from portal.search import models as search_models  # noqa: F401
+    from portal.workspace import models as workspace_models  # noqa: F401
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

@@ -74,6 +74,35 @@ def export_command(file: click.File) -> None:
         click.echo(f"Exported {len(document['operators'])} operators and {courses} courses.", err=True)
 
 
+@offer_cli.command("remind")
+@click.option("--dry-run", is_flag=True, help="Show who would be reminded; send and record nothing.")
+@with_appcontext
+def remind_command(dry_run: bool) -> None:
+    """E-mail operators whose courses are going stale (run daily). Never twice for a course."""
+    from portal.workspace.reminders import plan_reminders, send_reminder
+
+    today = rules.today()
+    plans = plan_reminders(today)
+    sent = 0
+    for plan in plans:
+        refs = ", ".join(course.ref for course in plan.courses)
+        if not plan.recipients:
+            click.echo(f"{plan.operator.ref}: {len(plan.courses)} course(s) going stale but no active "
+                       f"account to write to ({refs})")
+            continue
+        if dry_run:
+            click.echo(f"{plan.operator.ref}: would remind {', '.join(plan.recipients)} of "
+                       f"{len(plan.courses)} course(s) ({refs})")
+            continue
+        send_reminder(plan, today)
+        sent += 1
+        click.echo(f"{plan.operator.ref}: reminded {', '.join(plan.recipients)} of {len(plan.courses)} course(s)")
+    if dry_run:
+        click.echo(f"Dry run: {sum(1 for p in plans if p.recipients)} reminder(s) would be sent; nothing was sent.")
+    else:
+        click.echo(f"{sent} reminder(s) sent.")
+
+
 @click.group("demo")
 def demo_cli() -> None:
     """The demonstration offer (fictional operators in real communes)."""

@@ -10,6 +10,7 @@ from portal.offer import rules
 from portal.permissions import may, operator_for, signed_in
 from portal.workspace import bp
 from portal.workspace.queries import operator_offer, operators_overview
+from portal.workspace.reminders import last_reminders
 from portal.workspace.services import confirm_all
 
 
@@ -21,8 +22,9 @@ def dashboard():
     if not may(current_user, "list_operators"):
         abort(403)
     bassin = current_user.bassin_efe if current_user.role == "coordinator" else None
-    return render_template("workspace/operators.html", bassin=bassin,
-                           overviews=operators_overview(bassin, rules.today()))
+    overviews = operators_overview(bassin, rules.today())
+    return render_template("workspace/operators.html", bassin=bassin, overviews=overviews,
+                           reminded=last_reminders([o.operator.id for o in overviews]))
 
 
 @bp.get("/organismes/<ref>")
@@ -35,7 +37,8 @@ def operator(ref: str):
         "%(num)s course confirmed today.", "%(num)s courses confirmed today.", confirmed)
     return render_template("workspace/operator.html", operator=found, today=today,
                            rows=operator_offer(found, today), confirm_form=ConfirmForm(),
-                           may_confirm=may(current_user, "confirm_operator", found), confirmed=message)
+                           may_confirm=may(current_user, "confirm_operator", found), confirmed=message,
+                           reminded=last_reminders([found.id]).get(found.id))
 
 
 @bp.post("/organismes/<ref>/tout-est-correct")

@@ -1,0 +1,31 @@
+"""Outgoing e-mail: through SMTP when MAIL_SERVER is set, else written to the log (development,
+demonstrations, tests). No other way out."""
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+log = logging.getLogger("passerelle.mail")
+
+
+def send_mail(to: list[str], subject: str, body: str) -> None:
+    """Send a plain-text message to ``to``; raises on an SMTP failure."""
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = ", ".join(to)
+    message["Subject"] = subject
+    message.set_content(body)
+    if not config.get("MAIL_SERVER"):
+        log.warning("No MAIL_SERVER: e-mail not sent, here it is.\nFrom: %s\nTo: %s\nSubject: %s\n\n%s",
+                    message["From"], message["To"], subject, body)
+        return
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=30) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)

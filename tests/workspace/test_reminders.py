@@ -1,0 +1,100 @@
+"""`flask offer remind` with a fake clock: who is reminded, once, recorded; dry run sends nothing."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pytest
+from babel.dates import format_date
+from sqlalchemy import func, select
+
+from portal.accounts.services import create_user
+from portal.extensions import db
+from portal.workspace.models import Reminder, ReminderCourse
+from portal.workspace.services import confirm_all
+from tests import factories as f
+from tests.conftest import TODAY
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture()
+def offer(app_context):
+    """op-a: one course confirmed 151 days ago (going stale), one 100 days ago (fresh), one draft
+    confirmed long ago (not public: no reminder); op-b: an old course but no account."""
+    old = (TODAY - dt.timedelta(days=151)).isoformat()
+    f.load(f.document(
+        f.operator("op-a", courses=[
+            f.course("a-old", confirmed_at=old, title="Cours ancien"),
+            f.course("a-fresh", confirmed_at=(TODAY - dt.timedelta(days=100)).isoformat()),
+            f.course("a-draft", confirmed_at="2025-01-01", status="draft"),
+        ]),
+        f.operator("op-b", name="Opérateur B (test)", sites=[f.site("site-b", "4000", "Liège")],
+                   courses=[f.course("b-old", "site-b", confirmed_at=old)]),
+    ))
+    create_user("a1@example.org", PASSWORD, "operator", operator_ref="op-a")
+    create_user("a2@example.org", PASSWORD, "operator", operator_ref="op-a")
+
+
+def remind(app, *args, today=None, monkeypatch=None):
+    if today is not None:
+        monkeypatch.setitem(app.config, "PASSERELLE_TODAY", today.isoformat())
+    return app.test_cli_runner().invoke(args=["offer", "remind", *args])
+
+
+def reminders_count() -> int:
+    return db.session.scalar(select(func.count(Reminder.id)))
+
+
+def test_dry_run_says_who_and_sends_nothing(app, offer, caplog):
+    with caplog.at_level(logging.WARNING, logger="passerelle.mail"):
+        result = remind(app, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "op-a: would remind a1@example.org, a2@example.org of 1 course(s) (a-old)" in result.output
+    assert "op-b: 1 course(s) going stale but no active account" in result.output
+    assert "nothing was sent" in result.output
+    assert reminders_count() == 0 and caplog.records == []
+
+
+def test_reminder_is_sent_recorded_and_never_twice(app, offer, caplog):
+    with caplog.at_level(logging.WARNING, logger="passerelle.mail"):
+        first = remind(app)
+    assert first.exit_code == 0, first.output
+    assert "op-a: reminded a1@example.org, a2@example.org of 1 course(s)" in first.output
+    (mail,) = [r.getMessage() for r in caplog.records]
+    assert "To: a1@example.org, a2@example.org" in mail
+    assert "Cours ancien" in mail and "a-fresh" not in mail
+    assert "https://passerelle.test/connexion?next=/espace/organismes/op-a" in mail
+    reminder = db.session.scalar(select(Reminder))
+    assert reminder.recipients == "a1@example.org, a2@example.org"
+    assert [(rc.course.ref, rc.confirmed_at) for rc in reminder.courses] == [
+        ("a-old", TODAY - dt.timedelta(days=151))]
+
+    caplog.clear()
+    second = remind(app)
+    assert "0 reminder(s) sent." in second.output and caplog.records == []
+    assert reminders_count() == 1
+
+
+def test_confirming_stops_reminders_until_the_course_ages_again(app, offer, monkeypatch):
+    remind(app)
+    operator = db.session.scalar(select(Reminder)).operator
+    confirm_all(operator, TODAY)
+    assert "0 reminder(s) sent." in remind(app).output
+    later = TODAY + dt.timedelta(days=151)  # confirmed today, going stale again in 151 days
+    result = remind(app, today=later, monkeypatch=monkeypatch)
+    assert "op-a: reminded" in result.output and "2 course(s)" in result.output  # a-old and a-fresh
+    assert reminders_count() == 2
+    assert db.session.scalar(select(func.count()).select_from(ReminderCourse)) == 3
+
+
+def test_coordinators_and_operators_see_the_last_reminder(app, offer):
+    remind(app)
+    sent_on = format_date(db.session.scalar(select(Reminder)).sent_at, "long", locale="fr")
+    create_user("coord@example.org", PASSWORD, "coordinator", bassin="Namur")
+    client = app.test_client()
+    client.post("/connexion", data={"email": "coord@example.org", "password": PASSWORD})
+    overview = client.get("/espace/").get_data(as_text=True)
+    assert sent_on in overview  # the reminder's date, beside op-a
+    operator_page = client.get("/espace/organismes/op-a").get_data(as_text=True)
+    assert sent_on in operator_page
