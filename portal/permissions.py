@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.offer.models import Operator, Site
+from portal.offer.models import Course, Operator, Site
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
@@ -59,9 +59,11 @@ def may(user: Any, action: str, target: Any = None) -> bool:
         if role == "coordinator":
             return user.bassin_efe in operator_bassins(target)
         return role == "operator" and user.operator_id == target.id
-    if action == "confirm_operator" and isinstance(target, Operator):
-        # Only the operator itself (or an admin) vouches for its offer.
+    if action in ("confirm_operator", "create_course") and isinstance(target, Operator):
+        # Only the operator itself (or an admin) vouches for and writes its offer.
         return role == "admin" or (role == "operator" and user.operator_id == target.id)
+    if action == "edit_course" and isinstance(target, Course):
+        return role == "admin" or (role == "operator" and user.operator_id == target.operator_id)
     return False
 
 
@@ -74,3 +76,13 @@ def operator_for(ref: str, action: str) -> Operator:
     if not may(current_user, action, operator):
         abort(403)
     return operator
+
+
+def course_for(ref: str, action: str) -> Course:
+    """The course of that ref if the current user may ``action`` it (404 missing, 403 not yours)."""
+    course = db.session.scalar(select(Course).where(Course.ref == ref))
+    if course is None:
+        abort(404)
+    if not may(current_user, action, course):
+        abort(403)
+    return course

@@ -22,7 +22,8 @@ def test_private_routes_are_the_workspace_and_sign_out(app):
     private = {rule.rule for rule in app.url_map.iter_rules()
                if getattr(app.view_functions[rule.endpoint], "access", None) == SIGNED_IN}
     assert private == {"/espace/", "/espace/organismes/<ref>", "/espace/organismes/<ref>/tout-est-correct",
-                       "/deconnexion"}
+                       "/espace/organismes/<ref>/cours/nouveau", "/espace/cours/<ref>/modifier",
+                       "/espace/cours/<ref>/dupliquer", "/espace/cours/<ref>/archiver", "/deconnexion"}
     public_prefixes = ("/api/", "/cours/", "/vendor/", "/static/")
     public = {rule.rule for rule in app.url_map.iter_rules()
               if getattr(app.view_functions[rule.endpoint], "access", None) == PUBLIC}
@@ -68,6 +69,16 @@ MATRIX = {
                                                            "coordinator": 403, "admin": 302},
     ("POST", "/espace/organismes/op-b/tout-est-correct"): {"anonymous": LOGIN, "operator A": 403, "operator B": 302,
                                                            "coordinator": 403, "admin": 302},
+    ("GET", "/espace/organismes/op-a/cours/nouveau"): {"anonymous": LOGIN, "operator A": 200, "operator B": 403,
+                                                       "coordinator": 403, "admin": 200},
+    ("GET", "/espace/cours/course-a/modifier"): {"anonymous": LOGIN, "operator A": 200, "operator B": 403,
+                                                 "coordinator": 403, "admin": 200},
+    ("GET", "/espace/cours/nope/modifier"): {"anonymous": LOGIN, "operator A": 404, "operator B": 404,
+                                             "coordinator": 404, "admin": 404},
+    ("POST", "/espace/cours/course-b/dupliquer"): {"anonymous": LOGIN, "operator A": 403, "operator B": 302,
+                                                   "coordinator": 403, "admin": 302},
+    ("POST", "/espace/cours/course-b/archiver"): {"anonymous": LOGIN, "operator A": 403, "operator B": 302,
+                                                  "coordinator": 403, "admin": 302},
 }
 CASES = [(method, path, person, expected) for (method, path), row in MATRIX.items()
          for person, expected in row.items()]

@@ -114,6 +114,10 @@ class Course(db.Model):
     # rules.next_entry's date as of SearchState.next_start_on (NO_NEXT_START when none): lets
     # "soonest start first" use an index instead of computing every course's next entry.
     next_start: Mapped[dt.date] = mapped_column(Date, default=NO_NEXT_START)
+    # Incremented by every ORM update: a form saved over a newer version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     operator: Mapped[Operator] = relationship(back_populates="courses")
     site: Mapped[Site] = relationship(back_populates="courses")

@@ -70,3 +70,30 @@ def test_coordinator_overview_has_no_axe_violation(open_page, live_server, accou
     screenshot(page, "workspace-coordinator", width)
     assert count == 0, report
     watch.assert_clean()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_operator_adds_a_course_that_appears_in_public_search(open_page, live_server, accounts, width):
+    page, watch = open_page(width)
+    sign_in(page, watch, live_server, accounts["operator"])
+    page.click("a[href$='/cours/nouveau']")
+    count, report = axe_report(page)
+    screenshot(page, "workspace-course-new", width)
+    assert count == 0, report
+    title = f"Atelier d'écriture Quetzal {width}"
+    page.fill("#title", title)
+    page.select_option("#status", "published")
+    page.select_option("#level_min", "A1")
+    page.select_option("#level_max", "A2")
+    page.check("input[name=days][value=wed]")
+    page.fill("#entries-0-start", "2027-02-03")
+    with page.expect_navigation():
+        page.click(".course-form button[type=submit]")
+    assert "saved=1" in page.url
+    assert page.locator(".preview .card-title").inner_text() == title
+    count, report = axe_report(page)
+    screenshot(page, "workspace-course-edit", width)
+    assert count == 0, report
+    goto(page, watch, live_server("/?q=quetzal"))
+    assert title in page.locator(".cards").inner_text()
+    watch.assert_clean()

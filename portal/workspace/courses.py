@@ -1,0 +1,106 @@
+"""Writing one course from the workspace form: the same validation and the same write path as
+the import (``passerelle-offer/1``), so that a course is never valid in one and not the other."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.extensions import db
+from portal.geo.gazetteer import get_gazetteer
+from portal.normalise import fold
+from portal.offer.exchange import FORMAT, OfferDocumentError, course_dict, operator_dict
+from portal.offer.models import Course, Operator
+from portal.offer.services import import_offer
+
+
+class EditConflict(Exception):
+    """Someone saved the course since this form was opened."""
+
+
+@dataclass
+class CourseErrors(Exception):
+    """Errors keyed by form field name ("title", "entries-1-start"); ``other`` has the rest."""
+
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    other: list[str] = field(default_factory=list)
+
+
+def new_ref(operator: Operator, title: str) -> str:
+    """A readable ref not used yet: operator ref + title words (+ a number when taken)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:60] or "cours"
+    base = f"{operator.ref}-{slug}"[:110]
+    ref, number = base, 2
+    while db.session.scalar(select(func.count(Course.id)).where(Course.ref == ref)):
+        ref, number = f"{base}-{number}", number + 1
+    return ref
+
+
+def save_course(operator: Operator, data: dict[str, Any], today: dt.date, *,
+                expected_version: int | None = None, entry_rows: list[int] | None = None) -> Course:
+    """Create or update the course ``data`` (exchange form, ref included) of ``operator``; saving
+    confirms it today. Raises CourseErrors, or EditConflict when ``expected_version`` is stale."""
+    course = db.session.scalar(select(Course).where(Course.ref == data["ref"]))
+    if course is not None and expected_version is not None and course.version != expected_version:
+        raise EditConflict()
+    course_data = dict(data, confirmed_at=today.isoformat())
+    document = {"format": FORMAT, "operators": [
+        {**operator_dict(operator, with_children=False), "sites": [], "courses": [course_data]}]}
+    try:
+        import_offer(document, get_gazetteer(), today)
+    except OfferDocumentError as exc:
+        raise _field_errors(exc.errors, entry_rows or []) from exc
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise EditConflict() from exc
+    return db.session.scalar(select(Course).where(Course.ref == data["ref"]))
+
+
+_PREFIX = re.compile(r"^operators\[0\]\.courses\[0\]\.?")
+_ENTRY = re.compile(r"^entries\[(\d+)\]\.(\w+)$")
+
+
+def _plain(message: str) -> str:
+    """The exchange format's messages (English, for files) said for the form's users."""
+    known = (
+        ("is above level_max", _("The lowest level is above the highest level.")),
+        ("is before start", _("The end is before the start.")),
+        ("is before active_from", _("This date is before the first day.")),
+        ("a rolling course has no entries",
+         _("A rolling entry has no start dates: clear them or choose fixed dates.")),
+        ("only a rolling course has an active period",
+         _("Fixed start dates have no rolling period: clear these dates.")),
+        ("is required", _("This is required.")),
+    )
+    return next((plain for fragment, plain in known if fragment in message), message)
+
+
+def _field_errors(errors: list[str], entry_rows: list[int]) -> CourseErrors:
+    result = CourseErrors()
+    for error in errors:
+        path, _sep, message = error.partition(": ")
+        message = _plain(message)
+        path = _PREFIX.sub("", path)
+        entry = _ENTRY.match(path)
+        if entry and int(entry.group(1)) < len(entry_rows):
+            name = f"entries-{entry_rows[int(entry.group(1))]}-{entry.group(2)}"
+        elif path and "[" not in path and "." not in path:
+            name = path
+        else:
+            result.other.append(message or error)
+            continue
+        result.fields.setdefault(name, []).append(message)
+    return result
+
+
+def copy_of(course: Course, today: dt.date) -> dict[str, Any]:
+    """A draft copy of ``course`` (new ref), ready to be saved."""
+    data = course_dict(course)
+    data.update(ref=new_ref(course.operator, course.title), title=f"{course.title} (copie)"[:200],
+                status="draft", confirmed_at=today.isoformat())
+    return data
