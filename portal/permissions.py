@@ -67,22 +67,22 @@ def may(user: Any, action: str, target: Any = None) -> bool:
     return False
 
 
-def operator_for(ref: str, action: str) -> Operator:
-    """The operator of that ref if the current user may ``action`` it: 404 when it does not
-    exist, 403 when it is not theirs."""
-    operator = db.session.scalar(select(Operator).where(Operator.ref == ref))
-    if operator is None:
+def _load_for(model: type, ref: str, action: str) -> Any:
+    """The object of that ref if the current user may ``action`` it: 404 when it does not exist,
+    403 when it is not theirs."""
+    found = db.session.scalar(select(model).where(model.ref == ref))
+    if found is None:
         abort(404)
-    if not may(current_user, action, operator):
+    if not may(current_user, action, found):
         abort(403)
-    return operator
+    return found
+
+
+def operator_for(ref: str, action: str) -> Operator:
+    """The operator of that ref, if the current user may ``action`` it (else 404/403)."""
+    return _load_for(Operator, ref, action)
 
 
 def course_for(ref: str, action: str) -> Course:
-    """The course of that ref if the current user may ``action`` it (404 missing, 403 not yours)."""
-    course = db.session.scalar(select(Course).where(Course.ref == ref))
-    if course is None:
-        abort(404)
-    if not may(current_user, action, course):
-        abort(403)
-    return course
+    """The course of that ref, if the current user may ``action`` it (else 404/403)."""
+    return _load_for(Course, ref, action)
