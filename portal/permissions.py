@@ -59,12 +59,29 @@ def may(user: Any, action: str, target: Any = None) -> bool:
         if role == "coordinator":
             return user.bassin_efe in operator_bassins(target)
         return role == "operator" and user.operator_id == target.id
-    if action in ("confirm_operator", "create_course") and isinstance(target, Operator):
+    if action == "export_operator" and isinstance(target, Operator):
+        return may(user, "view_operator", target)
+    if action in OPERATOR_WRITES and isinstance(target, Operator):
         # Only the operator itself (or an admin) vouches for and writes its offer.
         return role == "admin" or (role == "operator" and user.operator_id == target.id)
-    if action == "edit_course" and isinstance(target, Course):
+    if action in ("edit_course", "edit_site") and isinstance(target, (Course, Site)):
         return role == "admin" or (role == "operator" and user.operator_id == target.operator_id)
+    if action == "view_course" and isinstance(target, Course):
+        if role == "coordinator":
+            return user.bassin_efe == target.site.bassin_efe or user.bassin_efe in operator_bassins(target.operator)
+        return may(user, "edit_course", target)
+    if action == "import_bassin" and isinstance(target, str):
+        # A bassin's whole cadastre: its coordinators and the admins.
+        return role == "admin" or (role == "coordinator" and user.bassin_efe == target)
+    if action == "review_signups":
+        return role in ("coordinator", "admin")
+    if action == "decide_signup" and target is not None and hasattr(target, "bassin_efe"):
+        return role == "admin" or (role == "coordinator" and user.bassin_efe == target.bassin_efe)
     return False
+
+
+# What an operator (or an admin) does to its own offer and team.
+OPERATOR_WRITES = ("confirm_operator", "create_course", "create_site", "import_operator", "invite_colleague")
 
 
 def _load_for(model: type, ref: str, action: str) -> Any:
@@ -86,3 +103,8 @@ def operator_for(ref: str, action: str) -> Operator:
 def course_for(ref: str, action: str) -> Course:
     """The course of that ref, if the current user may ``action`` it (else 404/403)."""
     return _load_for(Course, ref, action)
+
+
+def site_for(ref: str, action: str) -> Site:
+    """The site of that ref, if the current user may ``action`` it (else 404/403)."""
+    return _load_for(Site, ref, action)
