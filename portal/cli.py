@@ -37,13 +37,13 @@ def _print_summary(summary: ImportSummary) -> None:
                    f"{counts['unchanged']} unchanged")
 
 
-def run_import(document: Any, *, quiet: bool = False) -> ImportSummary:
+def run_import(document: Any, *, quiet: bool = False, source: str = "cli") -> ImportSummary:
     """Import a parsed document, printing progress on stderr for large files."""
     def progress(done: int, total: int) -> None:
         if not quiet and total >= 1000:
             click.echo(f"\r{done}/{total} courses…", nl=done == total, err=True)
 
-    return import_offer(document, get_gazetteer(), rules.today(), progress=progress)
+    return import_offer(document, get_gazetteer(), rules.today(), progress=progress, source=source)
 
 
 @offer_cli.command("import")
@@ -119,7 +119,7 @@ def demo_load_command(if_empty: bool) -> None:
         click.echo("The database already has courses: demo not loaded.")
         return
     try:
-        summary = run_import(demo_document(rules.today()))
+        summary = run_import(demo_document(rules.today()), source="demo")
     except OfferDocumentError as exc:  # pragma: no cover - the shipped file is tested
         for error in exc.errors:
             click.echo(f"  {error}", err=True)

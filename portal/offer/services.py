@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.geo.gazetteer import Gazetteer
 from portal.normalise import fold
-from portal.offer import codes, rules
+from portal.offer import codes, history, rules
 from portal.offer.exchange import (
     StoredOwners,
     course_dict,
@@ -81,9 +81,12 @@ def _load_by_ref(model: type, refs: list[str], *options: Any) -> dict[str, Any]:
 
 
 def import_offer(document: Any, gazetteer: Gazetteer, today: dt.date,
-                 progress: Progress | None = None) -> ImportSummary:
+                 progress: Progress | None = None, *, actor: Any = None, source: str = "cli",
+                 check_only: bool = False) -> ImportSummary:
     """Validate then upsert a whole document by ref, in one transaction: all or nothing.
-    Raises OfferDocumentError listing every error with its JSON path."""
+    Raises OfferDocumentError listing every error with its JSON path. Every course created or
+    changed is recorded in its history (``actor``: the user, ``source``: see history.SOURCES).
+    ``check_only`` validates and counts, then rolls back."""
     operator_refs, site_refs, course_refs = refs_in(document)
     operators = _load_by_ref(Operator, operator_refs, selectinload(Operator.sites))
     sites = _load_by_ref(Site, site_refs, selectinload(Site.operator))
@@ -101,6 +104,7 @@ def import_offer(document: Any, gazetteer: Gazetteer, today: dt.date,
     total = sum(len(o["courses"]) for o in offer.operators)
     done = 0
     to_index: list[Course] = []
+    changed_courses: list[tuple[Course, dict[str, Any] | None]] = []
     try:
         with db.session.no_autoflush:
             for data in offer.operators:
@@ -114,10 +118,12 @@ def import_offer(document: Any, gazetteer: Gazetteer, today: dt.date,
                         moved_sites.add(site.ref)
                 own_sites = {site.ref: site for site in operator.sites}
                 for course_data in data["courses"]:
-                    course, changed = _upsert_course(course_data, operator, own_sites[course_data["site"]],
-                                                     courses.get(course_data["ref"]), today, summary)
+                    course, changed, before_data = _upsert_course(
+                        course_data, operator, own_sites[course_data["site"]], courses.get(course_data["ref"]),
+                        today, summary)
                     if changed:
                         to_index.append(course)
+                        changed_courses.append((course, before_data))
                     done += 1
                     if progress and (done % 1000 == 0 or done == total):
                         progress(done, total)
@@ -128,7 +134,12 @@ def import_offer(document: Any, gazetteer: Gazetteer, today: dt.date,
                             to_index.append(course)
             db.session.flush()
             index_courses(to_index)
-        db.session.commit()
+            history.record([history.change_row(course.id, before_data, course_dict(course) if before_data else None)
+                            for course, before_data in changed_courses], actor=actor, source=source)
+        if check_only:
+            db.session.rollback()
+        else:
+            db.session.commit()
     except Exception:
         db.session.rollback()
         raise
@@ -181,13 +192,15 @@ def _upsert_site(data: dict, operator: Operator, site: Site | None, gazetteer: G
 
 
 def _upsert_course(data: dict, operator: Operator, site: Site, course: Course | None,
-                   today: dt.date, summary: ImportSummary) -> tuple[Course, bool]:
+                   today: dt.date, summary: ImportSummary) -> tuple[Course, bool, dict | None]:
+    """The course written, whether it changed, and what it was before (None if new)."""
+    current = None
     if course is not None:
         current = course_dict(course)
         incoming = dict(data, confirmed_at=data["confirmed_at"] or current["confirmed_at"])
         if current == incoming:
             summary.courses.unchanged += 1
-            return course, False
+            return course, False, current
         summary.courses.updated += 1
         course.entries.clear()
     else:
@@ -216,7 +229,7 @@ def _upsert_course(data: dict, operator: Operator, site: Site, course: Course | 
             registration_deadline=_date(entry["registration_deadline"]), status=entry["status"],
         ))
     refresh_derived(course, today)
-    return course, True
+    return course, True, current
 
 
 def _date(value: str | None) -> dt.date | None:
