@@ -1,0 +1,231 @@
+"""Bulk imports and exports of the workspace: an operator's courses (CSV, XLSX, JSON) and a
+bassin's cadastre (JSON). Every write goes through the exchange format's all-or-nothing import."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.geo.gazetteer import get_gazetteer
+from portal.offer.exchange import (
+    FORMAT,
+    OfferDocumentError,
+    course_dict,
+    operator_dict,
+    refs_in,
+    site_dict,
+)
+from portal.offer.models import Course, Operator, Site
+from portal.offer.services import ImportSummary, import_offer
+from portal.permissions import operator_bassins
+from portal.workspace import bulk
+from portal.workspace.bulk import FileRefused, Problem
+from portal.workspace.courses import new_ref
+
+
+@dataclass
+class BulkOutcome:
+    """What an import did: its problems (then nothing was written), else its counts."""
+
+    problems: list[Problem] = field(default_factory=list)
+    summary: ImportSummary | None = None
+    checked_only: bool = False
+
+
+# -- exports ----------------------------------------------------------------------------------
+def _with_offer(query):
+    return query.options(
+        selectinload(Operator.sites),
+        selectinload(Operator.courses).selectinload(Course.entries),
+        selectinload(Operator.courses).selectinload(Course.site),
+    )
+
+
+def operator_document(operator: Operator) -> dict[str, Any]:
+    """One operator with all its sites and courses, as a ``passerelle-offer/1`` document."""
+    loaded = db.session.scalars(_with_offer(select(Operator).where(Operator.id == operator.id))).one()
+    return {"format": FORMAT, "operators": [operator_dict(loaded)]}
+
+
+def bassin_document(bassin: str) -> dict[str, Any]:
+    """The operators with a site in ``bassin``, with their sites and courses there."""
+    operators = db.session.scalars(_with_offer(
+        select(Operator).where(Operator.id.in_(select(Site.operator_id).where(Site.bassin_efe == bassin)))
+        .order_by(Operator.ref))).all()
+    document: dict[str, Any] = {"format": FORMAT, "operators": []}
+    for operator in operators:
+        data = operator_dict(operator, with_children=False)
+        data["sites"] = [site_dict(s) for s in sorted(operator.sites, key=lambda s: s.ref) if s.bassin_efe == bassin]
+        data["courses"] = [course_dict(c) for c in sorted(operator.courses, key=lambda c: c.ref)
+                           if c.site.bassin_efe == bassin]
+        document["operators"].append(data)
+    return document
+
+
+def site_address(site: Site) -> str:
+    """A site as people name it: "Centre — Rue de Fer 1, 5000 Namur"."""
+    where = ", ".join(part for part in (site.street, f"{site.postal_code} {site.locality}") if part)
+    return f"{site.name} — {where}" if site.name else where
+
+
+def operator_rows(operator: Operator) -> list[dict[str, Any]]:
+    """The operator's courses as spreadsheet rows, by ref."""
+    document = operator_document(operator)
+    addresses = {site.ref: site_address(site) for site in operator.sites}
+    return [bulk.course_row(course, addresses.get(course["site"], ""))
+            for course in document["operators"][0]["courses"]]
+
+
+# -- imports ----------------------------------------------------------------------------------
+def import_operator_file(operator: Operator, filename: str, data: bytes, today: dt.date, *,
+                         actor: Any = None, check_only: bool = False) -> BulkOutcome:
+    """Import an operator's courses from a CSV, XLSX or ``passerelle-offer/1`` JSON file: all or
+    nothing, every problem by row and column (or JSON path). ``check_only`` writes nothing;
+    ``actor`` is the user, for the courses' history."""
+    row_numbers: list[int] | None = None
+    courses: list[dict[str, Any]] = []
+    try:
+        kind = bulk.file_format(filename, data)
+        if kind == "json":
+            document = bulk.read_json(data)
+            problems = _other_operators(document, operator)
+        else:
+            sheet = bulk.read_csv(data) if kind == "csv" else bulk.read_xlsx(data)
+            stored = {course.ref: course_dict(course) for course in _courses_of(operator)}
+            courses, row_numbers, problems = bulk.courses_from_sheet(
+                sheet, stored, lambda title: new_ref(operator, title))
+            document = {"format": FORMAT, "operators": [
+                {**operator_dict(operator, with_children=False), "sites": [], "courses": courses}]}
+    except FileRefused as refused:
+        return BulkOutcome(refused.problems)
+    return _run(document, today, problems, (row_numbers, courses) if row_numbers is not None else None,
+                check_only=check_only, actor=actor, source="file")
+
+
+def import_bassin_file(bassin: str, filename: str, data: bytes, today: dt.date, *,
+                       actor: Any = None, check_only: bool = False) -> BulkOutcome:
+    """Import a bassin's cadastre from a ``passerelle-offer/1`` JSON file: every site in the bassin,
+    operators new or already there; all or nothing. ``check_only`` writes nothing."""
+    try:
+        if bulk.file_format(filename, data) != "json":
+            raise FileRefused(Problem(_("A bassin's cadastre is imported from a passerelle-offer/1 JSON file "
+                                        "(.json).")))
+        document = bulk.read_json(data)
+    except FileRefused as refused:
+        return BulkOutcome(refused.problems)
+    return _run(document, today, _outside_bassin(document, bassin), None, check_only=check_only, actor=actor,
+                source="bassin")
+
+
+def _run(document: Any, today: dt.date, problems: list[Problem],
+         rows: tuple[list[int], list[dict[str, Any]]] | None, *, check_only: bool, actor: Any,
+         source: str) -> BulkOutcome:
+    """Import ``document`` (or only check it, when asked or when ``problems`` were already found),
+    adding the import's own errors, by row (``rows``: row numbers and courses) or by JSON path."""
+    if _course_count(document) > bulk.MAX_ROWS:
+        return BulkOutcome([Problem(_("The file has more than %(max)s courses: split it.", max=bulk.MAX_ROWS))])
+    try:
+        # With problems already found, the import still runs (rolled back) to list its own too.
+        summary = import_offer(document, get_gazetteer(), today, actor=actor, source=source,
+                               check_only=check_only or bool(problems))
+    except OfferDocumentError as exc:
+        problems = problems + (bulk.json_problems(exc.errors) if rows is None
+                               else bulk.sheet_problems(exc.errors, *rows))
+    if problems:
+        return BulkOutcome(sorted(problems, key=Problem.sort_key))
+    return BulkOutcome([], summary, check_only)
+
+
+def _course_count(document: Any) -> int:
+    return len(refs_in(document)[2])
+
+
+def _courses_of(operator: Operator) -> list[Course]:
+    return list(db.session.scalars(select(Course).where(Course.operator_id == operator.id).options(
+        selectinload(Course.entries), selectinload(Course.site))))
+
+
+def _operators_in(document: Any) -> Iterable[tuple[int, dict[str, Any]]]:
+    operators = document.get("operators") if isinstance(document, dict) else None
+    for index, operator in enumerate(operators if isinstance(operators, list) else []):
+        if isinstance(operator, dict):
+            yield index, operator
+
+
+def _items(operator: dict[str, Any], key: str) -> Iterable[tuple[int, dict[str, Any]]]:
+    items = operator.get(key)
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict):
+            yield index, item
+
+
+def _other_operators(document: Any, operator: Operator) -> list[Problem]:
+    """A file imported into an operator's workspace holds that operator only."""
+    problems, found = [], False
+    for index, data in _operators_in(document):
+        if data.get("ref") == operator.ref:
+            found = True
+        else:
+            problems.append(Problem(_("This file is for the operator “%(other)s”: only “%(ref)s” can be imported "
+                                      "here.", other=data.get("ref"), ref=operator.ref),
+                                    path=f"operators[{index}].ref"))
+    if not found and not problems and isinstance(document, dict) and isinstance(document.get("operators"), list):
+        problems.append(Problem(_("The file holds no operator “%(ref)s”.", ref=operator.ref), path="operators"))
+    return problems
+
+
+def _ref(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _by_ref(model: type, refs: Iterable[str], *options: Any) -> dict[str, Any]:
+    refs, found = sorted(set(refs)), {}
+    for start in range(0, len(refs), 500):
+        query = select(model).where(model.ref.in_(refs[start:start + 500])).options(*options)
+        found.update((obj.ref, obj) for obj in db.session.scalars(query))
+    return found
+
+
+def _outside_bassin(document: Any, bassin: str) -> list[Problem]:
+    """What a bassin's import may not touch: sites elsewhere, operators present only elsewhere."""
+    gazetteer = get_gazetteer()
+    operator_refs, site_refs, course_refs = refs_in(document)
+    course_sites = [_ref(c.get("site")) for _i, o in _operators_in(document) for _j, c in _items(o, "courses")]
+    operators = _by_ref(Operator, operator_refs)
+    sites = _by_ref(Site, site_refs + [ref for ref in course_sites if ref])
+    courses = _by_ref(Course, course_refs, selectinload(Course.site))
+    problems = []
+    for o_index, operator in _operators_in(document):
+        path = f"operators[{o_index}]"
+        stored = operators.get(_ref(operator.get("ref")))
+        if stored is not None and bassin not in operator_bassins(stored):
+            problems.append(Problem(_("The operator “%(ref)s” has no site in the bassin %(bassin)s: only its own "
+                                      "users or an admin can change it.", ref=stored.ref, bassin=bassin),
+                                    path=f"{path}.ref"))
+        for s_index, site in _items(operator, "sites"):
+            postal = gazetteer.postal_code(site["postal_code"]) if isinstance(site.get("postal_code"), str) else None
+            if postal is not None and postal.bassin_efe != bassin:
+                problems.append(Problem(_("%(code)s is in the bassin %(other)s, not in %(bassin)s.",
+                                          code=postal.code, other=postal.bassin_efe, bassin=bassin),
+                                        path=f"{path}.sites[{s_index}].postal_code"))
+            found = sites.get(_ref(site.get("ref")))
+            if found is not None and found.bassin_efe != bassin:
+                problems.append(Problem(_("The site “%(ref)s” is in the bassin %(other)s.", ref=found.ref,
+                                          other=found.bassin_efe), path=f"{path}.sites[{s_index}].ref"))
+        own = {_ref(site.get("ref")) for _i, site in _items(operator, "sites")}
+        for c_index, course in _items(operator, "courses"):
+            found = sites.get(_ref(course.get("site")))
+            if _ref(course.get("site")) not in own and found is not None and found.bassin_efe != bassin:
+                problems.append(Problem(_("The site “%(ref)s” is in the bassin %(other)s.", ref=found.ref,
+                                          other=found.bassin_efe), path=f"{path}.courses[{c_index}].site"))
+            kept = courses.get(_ref(course.get("ref")))
+            if kept is not None and kept.site.bassin_efe != bassin:
+                problems.append(Problem(_("The course “%(ref)s” is given in the bassin %(other)s.", ref=kept.ref,
+                                          other=kept.site.bassin_efe), path=f"{path}.courses[{c_index}].ref"))
+    return problems

@@ -1,0 +1,197 @@
+"""Workspace pages to import and export many courses at once: an operator's courses (CSV, XLSX,
+JSON) and a bassin's cadastre (JSON). Parse, authorise (permissions), call one function, render."""
+from __future__ import annotations
+
+import json
+import re
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField
+
+from portal.geo.gazetteer import get_gazetteer
+from portal.normalise import fold
+from portal.offer import rules
+from portal.offer.services import Counts, ImportSummary
+from portal.permissions import may, operator_for, signed_in
+from portal.workspace import bp, bulk
+from portal.workspace.bulk import Problem
+from portal.workspace.bulk_services import (
+    BulkOutcome,
+    bassin_document,
+    import_bassin_file,
+    import_operator_file,
+    operator_document,
+    operator_rows,
+    site_address,
+)
+
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+_COUNTS = re.compile(r"^(\d{1,6})-(\d{1,6})-(\d{1,6})$")
+
+# What each column holds, for the import page: (column, meaning, example).
+COLUMN_HELP = (
+    ("ref", _l("The course's identifier. Keep it to update the course; leave it empty for a new course."),
+     "op-fle-a1-matin"),
+    ("site", _l("The identifier of one of your places (see the list below)."), "op-centre"),
+    ("site_address", _l("The address of the place, for reading only: ignored on import."), ""),
+    ("title", _l("Title of the course."), "Français oral débutant"),
+    ("kind", _l("alpha_fr, alpha_nf, fle or ran."), "fle"),
+    ("level_min, level_max", _l("Lowest and highest level: alpha, A1, A2, B1, B2, C1."), "A1"),
+    ("level_note", _l("The level in your words (optional)."), "oral 3 minimum"),
+    ("registration", _l("direct, or shared_intake (shared intake desk of the area)."), "direct"),
+    ("registration_note", _l("Where and how to register (optional)."), "Appeler le lundi matin"),
+    ("job_oriented", _l("Towards a job: yes or no."), "no"),
+    ("sectors", _l("Job sectors, separated by commas."), "care, cleaning"),
+    ("prepares_for", _l("What the course prepares for, separated by commas."), "citizenship"),
+    ("description", _l("Description (optional)."), ""),
+    ("days", _l("Days, separated by commas: mon, tue, wed, thu, fri, sat, sun."), "mon, thu"),
+    ("parts_of_day", _l("morning, afternoon, evening, separated by commas."), "morning"),
+    ("hours_per_week", _l("Hours a week (optional)."), "9"),
+    ("cost_eur", _l("Cost in euros; 0 or empty when free."), "0"),
+    ("childcare", _l("Childcare: yes or no."), "yes"),
+    ("audiences", _l("For whom, separated by commas (all, job_seekers, cpas, newcomers, women, young_adults, "
+                     "workers)."), "all"),
+    ("requires_job_seeker_registration, requires_valid_residence_permit, entry_test",
+     _l("Forem registration needed, residence permit needed, entry test: yes or no."), "no"),
+    ("entry_mode", _l("fixed (start dates) or rolling (start any day)."), "fixed"),
+    ("entries", _l("Fixed start dates, separated by “;”: START or START..END, then optionally deadline=DATE and "
+                   "waiting_list or full."), "2027-01-11..2027-06-30; 01/02/2027 deadline=25/01/2027 full"),
+    ("active_from, active_until", _l("Rolling entry: first and last day (either may be empty)."), "2027-01-04"),
+    ("confirmed_at", _l("Day the course was last confirmed; empty: today when the course changes."), "2026-11-02"),
+    ("status", _l("published, draft or archived; empty: published."), "published"),
+)
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("File to import"), validators=[FileRequired(message=_l("Choose a file to import."))])
+    check_only = BooleanField(_l("Only check the file: save nothing"))
+
+
+@bp.context_processor
+def bulk_template_helpers() -> dict:
+    """Lets workspace pages show the import and export links only to those allowed."""
+    return {"may": may, "all_bassins": get_gazetteer().bassins}
+
+
+def _bassin_for(name: str, action: str) -> str:
+    """The gazetteer's name of that bassin, if the current user may ``action`` it (else 404/403)."""
+    bassin = get_gazetteer().bassin(name)
+    if bassin is None:
+        abort(404)
+    if not may(current_user, action, bassin):
+        abort(403)
+    return bassin
+
+
+def _download(content: bytes | str, fmt: str, filename: str) -> Response:
+    return Response(content, mimetype=MIMETYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _json(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def _summary_args(summary: ImportSummary) -> dict[str, str]:
+    return {name: f"{c['created']}-{c['updated']}-{c['unchanged']}" for name, c in summary.as_dict().items()}
+
+
+def _summary_from_args() -> ImportSummary | None:
+    """The counts of a finished import, from the address it redirected to."""
+    summary, found = ImportSummary(), False
+    for name in ("operators", "sites", "courses"):
+        match = _COUNTS.match(request.args.get(name, ""))
+        if match:
+            setattr(summary, name, Counts(*(int(number) for number in match.groups())))
+            found = True
+    return summary if found else None
+
+
+def _upload(form: ImportForm) -> tuple[str, bytes]:
+    upload = form.file.data
+    try:
+        return upload.filename or "", upload.stream.read(bulk.MAX_BYTES + 1)  # one byte more: "too big"
+    finally:
+        upload.close()  # a large upload is a temporary file
+
+
+def _form_problems(form: ImportForm) -> list[Problem]:
+    return [Problem(str(message)) for messages in form.errors.values() for message in messages]
+
+
+# -- an operator's courses --------------------------------------------------------------------
+@bp.get("/organismes/<ref>/export.<fmt>")
+@signed_in
+def operator_export(ref: str, fmt: str):
+    if fmt not in bulk.FORMATS:
+        abort(404)
+    operator = operator_for(ref, "export_operator")
+    filename = f"{operator.ref}-cours-{rules.today().isoformat()}.{fmt}"
+    if fmt == "json":
+        return _download(_json(operator_document(operator)), fmt, filename)
+    rows = operator_rows(operator)
+    if fmt == "csv":
+        return _download(bulk.csv_bytes(rows), fmt, filename)
+    return _download(bulk.xlsx_bytes(rows, operator.ref), fmt, filename)
+
+
+@bp.route("/organismes/<ref>/import", methods=["GET", "POST"])
+@signed_in
+def operator_import(ref: str):
+    operator = operator_for(ref, "import_operator")
+    form = ImportForm()
+    outcome, status = BulkOutcome(summary=_summary_from_args()), 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            filename, data = _upload(form)
+            outcome = import_operator_file(operator, filename, data, rules.today(), actor=current_user,
+                                           check_only=form.check_only.data)
+            if not outcome.problems and not outcome.checked_only:
+                return redirect(url_for("workspace.operator_import", ref=operator.ref,
+                                        **_summary_args(outcome.summary)))
+        else:
+            outcome = BulkOutcome(_form_problems(form))
+        status = 400 if outcome.problems else 200
+    sites = sorted(operator.sites, key=lambda site: site.ref)
+    return render_template("workspace/import.html", operator=operator, form=form, outcome=outcome,
+                           columns=COLUMN_HELP, sites=[(site.ref, site_address(site)) for site in sites],
+                           export_url=lambda fmt: url_for("workspace.operator_export", ref=operator.ref, fmt=fmt),
+                           formats=bulk.FORMATS), status
+
+
+# -- a bassin's cadastre ----------------------------------------------------------------------
+@bp.get("/bassins/<bassin>/export.json")
+@signed_in
+def bassin_export(bassin: str):
+    name = _bassin_for(bassin, "import_bassin")  # the same people: its coordinators and the admins
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+    return _download(_json(bassin_document(name)), "json", f"cadastre-{slug}-{rules.today().isoformat()}.json")
+
+
+@bp.route("/bassins/<bassin>/import", methods=["GET", "POST"])
+@signed_in
+def bassin_import(bassin: str):
+    name = _bassin_for(bassin, "import_bassin")
+    form = ImportForm()
+    outcome, status = BulkOutcome(summary=_summary_from_args()), 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            filename, data = _upload(form)
+            outcome = import_bassin_file(name, filename, data, rules.today(), actor=current_user,
+                                         check_only=form.check_only.data)
+            if not outcome.problems and not outcome.checked_only:
+                return redirect(url_for("workspace.bassin_import", bassin=name, **_summary_args(outcome.summary)))
+        else:
+            outcome = BulkOutcome(_form_problems(form))
+        status = 400 if outcome.problems else 200
+    return render_template("workspace/import.html", bassin=name, form=form, outcome=outcome,
+                           export_url=lambda fmt: url_for("workspace.bassin_export", bassin=name),
+                           formats=("json",)), status
