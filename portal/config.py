@@ -30,6 +30,7 @@ class Config:
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
     )
     BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
     LANGUAGES = ("fr", "en")
     # Fixed "today" (ISO date) for demonstrations and tests; empty means the real date.
     PASSERELLE_TODAY = os.environ.get("PASSERELLE_TODAY", "")
@@ -54,6 +55,9 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "Passerelle <no-reply@passerelle.invalid>")
     # Address of the portal in e-mails sent from the command line (no request to read it from).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # How long e-mailed links stay valid.
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
 
 
 class TestConfig(Config):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import force_locale
 
 log = logging.getLogger("passerelle.mail")
 
@@ -29,3 +32,11 @@ def send_mail(to: list[str], subject: str, body: str) -> None:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
+
+
+@contextmanager
+def mail_context() -> Iterator[None]:
+    """Write an e-mail: in French (the operators' language), with links to the public address
+    (``url_for(..., _external=True)`` gives PUBLIC_URL links, also from the command line)."""
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), force_locale("fr"):
+        yield

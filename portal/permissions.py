@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -28,13 +28,25 @@ def public(view: Callable) -> Callable:
 
 
 def signed_in(view: Callable) -> Callable:
-    """Only for signed-in, active users; others are sent to the sign-in page."""
+    """Only for signed-in, active users; others are sent to the sign-in page. Coordinators and
+    admins without their required second factor are sent to set it up first."""
+    return _signed_in(view, second_factor=True)
+
+
+def signed_in_setup(view: Callable) -> Callable:
+    """Signed-in users, even before they set up a required second factor (that page, sign-out)."""
+    return _signed_in(view, second_factor=False)
+
+
+def _signed_in(view: Callable, second_factor: bool) -> Callable:
     from portal.extensions import login_manager
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
+        if second_factor and current_user.needs_second_factor and not current_user.totp_secret:
+            return redirect(url_for("accounts.second_factor", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 
     wrapper.access = SIGNED_IN  # type: ignore[attr-defined]
@@ -42,8 +54,9 @@ def signed_in(view: Callable) -> Callable:
 
 
 def operator_bassins(operator: Operator) -> set[str]:
-    """The bassins EFE where an operator has a site."""
-    return set(db.session.scalars(select(Site.bassin_efe).where(Site.operator_id == operator.id)))
+    """The bassins EFE where an operator has a site (and the one it signed up in)."""
+    found = set(db.session.scalars(select(Site.bassin_efe).where(Site.operator_id == operator.id)))
+    return found | {operator.home_bassin} if operator.home_bassin else found
 
 
 def may(user: Any, action: str, target: Any = None) -> bool:

@@ -1,10 +1,17 @@
 """The people of the role × route matrices and signing them in through the real sign-in page."""
 from __future__ import annotations
 
+import pyotp
+from sqlalchemy import select
+
+from portal.accounts.models import User
 from portal.accounts.services import create_user
+from portal.extensions import db
 from tests import factories as f
 
 PASSWORD = "correct horse battery"
+# The second factor of the coordinators and admins of the tests.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 LOGIN = "login"  # expected "status": redirected to the sign-in page
 
 
@@ -17,16 +24,33 @@ def make_people() -> dict[str, str | None]:
     ))
     create_user("a@example.org", PASSWORD, "operator", operator_ref="op-a")
     create_user("b@example.org", PASSWORD, "operator", operator_ref="op-b")
-    create_user("coord@example.org", PASSWORD, "coordinator", bassin="Namur")
-    create_user("admin@example.org", PASSWORD, "admin")
+    with_second_factor(create_user("coord@example.org", PASSWORD, "coordinator", bassin="Namur"))
+    with_second_factor(create_user("admin@example.org", PASSWORD, "admin"))
     return {"anonymous": None, "operator A": "a@example.org", "operator B": "b@example.org",
             "coordinator": "coord@example.org", "admin": "admin@example.org"}
 
 
-def sign_in(client, email: str, password: str = PASSWORD):
-    """Sign ``client`` in through /connexion; returns the last response."""
-    response = client.post("/connexion", data={"email": email, "password": password})
+def with_second_factor(user: User, secret: str = TOTP_SECRET) -> User:
+    """Give ``user`` a second factor (as if set up on the account page)."""
+    user.totp_secret = secret
+    db.session.commit()
+    return user
+
+
+def sign_in(client, email: str, password: str = PASSWORD, next: str | None = None):
+    """Sign ``client`` in through /connexion (and its code step when the user has a second
+    factor); returns the last response."""
+    from urllib.parse import quote
+
+    path = f"/connexion?next={quote(next, safe='')}" if next else "/connexion"
+    response = client.post(path, data={"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    if "/connexion/code" in response.headers["Location"]:
+        user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+        user.totp_last_step = None  # the same code may serve several test clients in one 30 s step
+        db.session.commit()
+        response = client.post(response.headers["Location"], data={"code": pyotp.TOTP(user.totp_secret).now()})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
 
 
@@ -44,3 +68,23 @@ def check_matrix(app, method: str, path: str, email: str | None, expected) -> No
         assert response.status_code == 302 and "/connexion" in response.headers["Location"]
     else:
         assert response.status_code == expected, (method, path, email, response.status_code)
+
+
+def mails(caplog) -> list[dict[str, str]]:
+    """The e-mails written to the log (no MAIL_SERVER in tests): to, subject, body."""
+    found = []
+    for record in caplog.records:
+        if record.name != "passerelle.mail":
+            continue
+        text = record.getMessage().split("\n", 1)[1]
+        head, _sep, body = text.partition("\n\n")
+        fields = dict(line.split(": ", 1) for line in head.splitlines())
+        found.append({"to": fields["To"], "subject": fields["Subject"], "body": body})
+    return found
+
+
+def link_in(body: str) -> str:
+    """The path of the first link of our site in an e-mail body."""
+    import re
+
+    return re.search(r"https://passerelle\.test(/\S+)", body).group(1)

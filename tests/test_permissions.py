@@ -6,6 +6,10 @@ import pytest
 from portal.permissions import PUBLIC, SIGNED_IN
 from tests.people import LOGIN, check_matrix, make_people, signed_in_client
 
+# The public pages besides the search, its API and files: signing in, asking for an account,
+# answering an invitation, resetting a password.
+PUBLIC_PAGES = {"/", "/embed", "/healthz", "/favicon.ico", "/connexion", "/connexion/code", "/inscription",
+                "/invitation/<token>", "/mot-de-passe-oublie", "/mot-de-passe/<token>"}
 # Endpoints that serve files, not views of ours.
 NOT_VIEWS = {"static"}
 
@@ -23,7 +27,7 @@ def test_private_routes_are_the_workspace_and_sign_out(app):
     public_prefixes = ("/api/", "/cours/", "/vendor/", "/static/")
     public = {rule.rule for rule in app.url_map.iter_rules()
               if getattr(app.view_functions[rule.endpoint], "access", None) == PUBLIC}
-    assert all(path.startswith(public_prefixes) or path in {"/", "/embed", "/healthz", "/favicon.ico", "/connexion"}
+    assert all(path.startswith(public_prefixes) or path in PUBLIC_PAGES
                for path in public)
 
 

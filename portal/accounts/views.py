@@ -1,17 +1,44 @@
-"""Sign-in and sign-out."""
+"""Sign-in (with the second factor), sign-out, sign-up requests, invitations, password resets
+and the account page."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal.accounts import bp
-from portal.accounts.forms import ConfirmForm, LoginForm
-from portal.accounts.services import authenticate
-from portal.extensions import limiter
-from portal.permissions import public, signed_in
+from portal.accounts import second_factor as totp
+from portal.accounts.forms import (
+    ChangePasswordForm,
+    CodeForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordChoiceForm,
+    SignupForm,
+)
+from portal.accounts.models import User
+from portal.accounts.onboarding import (
+    accept_invitation,
+    email_in_use,
+    invitation_for,
+    request_signup,
+    send_password_reset,
+    set_password,
+    user_for_reset,
+)
+from portal.accounts.services import authenticate, verify_password
+from portal.accounts.tokens import TokenError
+from portal.extensions import db, limiter
+from portal.geo.gazetteer import get_gazetteer
+from portal.permissions import public, signed_in, signed_in_setup
+
+# How long the code step of a sign-in waits, and how many wrong codes it takes.
+PENDING_SECONDS = 300
+MAX_CODE_TRIES = 5
 
 
 def _safe_next(target: str | None) -> str:
@@ -19,6 +46,14 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
     return url_for("workspace.dashboard")
+
+
+def _finish_sign_in(user: User, next_url: str | None):
+    session.pop("pending_sign_in", None)
+    login_user(user)
+    if user.needs_second_factor and not user.totp_secret:
+        return redirect(url_for("accounts.second_factor", next=_safe_next(next_url)))
+    return redirect(_safe_next(next_url))
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -31,19 +66,184 @@ def login():
     error = None
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        if user is not None and user.totp_secret:
+            # The password is right; the second factor decides.
+            session["pending_sign_in"] = {"user": user.id, "at": time.time(), "tries": 0}
+            return redirect(url_for("accounts.login_code", next=request.args.get("next")))
         if user is not None:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return _finish_sign_in(user, request.args.get("next"))
         error = _("This e-mail address and password do not match an account.")
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form, error=error,
-                           signed_out=request.args.get("signed_out") == "1"), status
+                           signed_out=request.args.get("signed_out") == "1",
+                           password_changed=request.args.get("password") == "1"), status
+
+
+@bp.route("/connexion/code", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@public
+def login_code():
+    pending = session.get("pending_sign_in")
+    user = db.session.get(User, pending["user"]) if pending else None
+    if user is None or not user.active or not user.totp_secret or time.time() - pending["at"] > PENDING_SECONDS:
+        session.pop("pending_sign_in", None)
+        return redirect(url_for("accounts.login", next=request.args.get("next")))
+    form = CodeForm()
+    if form.validate_on_submit():
+        step = totp.accepted_step(user.totp_secret, form.code.data, user.totp_last_step)
+        if step is not None:
+            user.totp_last_step = step
+            db.session.commit()
+            return _finish_sign_in(user, request.args.get("next"))
+        pending["tries"] += 1
+        session["pending_sign_in"] = pending
+        if pending["tries"] >= MAX_CODE_TRIES:
+            session.pop("pending_sign_in", None)
+            return redirect(url_for("accounts.login", next=request.args.get("next")))
+        form.code.errors.append(_("This code is not right, or it was already used. Wait for the next one."))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/login_code.html", form=form), status
 
 
 @bp.post("/deconnexion")
-@signed_in
+@signed_in_setup
 def logout():
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("workspace.dashboard"))
     logout_user()
     return redirect(url_for("accounts.login", signed_out=1))
+
+
+# -- sign-up requests --------------------------------------------------------------------------
+@bp.route("/inscription", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+@public
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        postal = get_gazetteer().postal_code(form.postal_code.data.strip())
+        if postal is None:
+            form.postal_code.errors.append(_("This postal code is not in Wallonia."))
+        if email_in_use(form.email.data):
+            form.email.errors.append(_("An account or a request already uses this e-mail address. "
+                                       "Forgot your password? Ask for a new one on the sign-in page."))
+        if postal is not None and not form.email.errors:
+            request_signup(organisation=form.organisation.data.strip(), kind=form.kind.data,
+                           postal_code=postal.code, locality=postal.main_locality.name, bassin_efe=postal.bassin_efe,
+                           website=(form.website.data or "").strip() or None,
+                           phone=(form.phone.data or "").strip() or None,
+                           contact_name=form.contact_name.data.strip(), email=form.email.data,
+                           message=(form.message.data or "").strip() or None)
+            return render_template("accounts/signup_sent.html", bassin=postal.bassin_efe)
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/signup.html", form=form), status
+
+
+# -- invitations -------------------------------------------------------------------------------
+@bp.route("/invitation/<token>", methods=["GET", "POST"], endpoint="accept_invitation")
+@limiter.limit("20 per hour", methods=["POST"])
+@public
+def accept_invitation_view(token: str):
+    try:
+        invitation = invitation_for(token)
+    except TokenError as error:
+        return render_template("accounts/link_invalid.html", expired=error.expired, kind="invitation"), 410
+    if current_user.is_authenticated:
+        logout_user()
+    form = PasswordChoiceForm()
+    if form.validate_on_submit():
+        user = accept_invitation(invitation, form.password.data)
+        return _finish_sign_in(user, url_for("workspace.operator", ref=invitation.operator.ref, welcome=1))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/invitation.html", form=form, invitation=invitation), status
+
+
+# -- passwords ---------------------------------------------------------------------------------
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        send_password_reset(form.email.data)
+        return render_template("accounts/forgot_sent.html", email=form.email.data.strip())
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/forgot.html", form=form), status
+
+
+@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+@public
+def reset_password(token: str):
+    try:
+        user = user_for_reset(token)
+    except TokenError as error:
+        return render_template("accounts/link_invalid.html", expired=error.expired, kind="reset"), 410
+    form = PasswordChoiceForm()
+    if form.validate_on_submit():
+        set_password(user, form.password.data)
+        if current_user.is_authenticated:
+            logout_user()
+        return redirect(url_for("accounts.login", password=1))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/reset.html", form=form, user=user), status
+
+
+# -- the account page --------------------------------------------------------------------------
+@bp.get("/compte/")
+@signed_in
+def account():
+    return render_template("accounts/account.html", password_form=ChangePasswordForm(),
+                           action_form=ConfirmForm(), changed=request.args.get("changed"))
+
+
+@bp.post("/compte/mot-de-passe")
+@limiter.limit("10 per hour")
+@signed_in
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if verify_password(current_user, form.current.data):
+            set_password(current_user, form.password.data)
+            login_user(current_user)  # keep this session; Flask-Login's fresh session stays
+            return redirect(url_for("accounts.account", changed="password"))
+        form.current.errors.append(_("This is not your current password."))
+    return render_template("accounts/account.html", password_form=form, action_form=ConfirmForm(),
+                           changed=None), 400
+
+
+@bp.route("/compte/double-authentification", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+@signed_in_setup
+def second_factor():
+    """Set up (or replace) the second factor: scan the QR code, type a code to prove it works."""
+    secret = session.get("totp_setup")
+    if request.method == "GET" or not secret:
+        secret = session["totp_setup"] = totp.new_secret()
+    form = CodeForm()
+    if form.validate_on_submit():
+        step = totp.accepted_step(secret, form.code.data, None)
+        if step is not None:
+            current_user.totp_secret, current_user.totp_last_step = secret, step
+            db.session.commit()
+            session.pop("totp_setup", None)
+            return redirect(_safe_next(request.args.get("next")) if request.args.get("next")
+                            else url_for("accounts.account", changed="second_factor"))
+        form.code.errors.append(_("This code is not right. Check the time of your phone and try the next code."))
+    uri = totp.provisioning_uri(current_user.email, secret)
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/second_factor.html", form=form, secret=secret,
+                           qr=totp.qr_svg(uri, _("QR code to scan with your authenticator app")),
+                           required=current_user.needs_second_factor), status
+
+
+@bp.post("/compte/double-authentification/desactiver")
+@signed_in
+def second_factor_off():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if current_user.needs_second_factor:
+        abort(403)  # coordinators and admins keep it
+    current_user.totp_secret = current_user.totp_last_step = None
+    db.session.commit()
+    return redirect(url_for("accounts.account", changed="second_factor_off"))

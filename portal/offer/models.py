@@ -32,6 +32,9 @@ class Operator(db.Model):
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(50))
     description: Mapped[str | None] = mapped_column(Text)
+    # The bassin EFE of the sign-up request that created it (its coordinators validated it and
+    # see it before it has a site). Not part of the exchange format.
+    home_bassin: Mapped[str | None] = mapped_column(String(60))
 
     sites: Mapped[list[Site]] = relationship(
         back_populates="operator", order_by="Site.id", cascade="all, delete-orphan"

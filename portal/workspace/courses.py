@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,18 +16,15 @@ from portal.normalise import fold
 from portal.offer.exchange import FORMAT, OfferDocumentError, course_dict, operator_dict
 from portal.offer.models import Course, Operator
 from portal.offer.services import import_offer
+from portal.workspace.form_errors import FormErrors, form_errors
 
 
 class EditConflict(Exception):
     """Someone saved the course since this form was opened."""
 
 
-@dataclass
-class CourseErrors(Exception):
-    """Errors keyed by form field name ("title", "entries-1-start"); ``other`` has the rest."""
-
-    fields: dict[str, list[str]] = field(default_factory=dict)
-    other: list[str] = field(default_factory=list)
+class CourseErrors(FormErrors):
+    """The course form's errors, keyed by field name ("title", "entries-1-start")."""
 
 
 def new_ref(operator: Operator, title: str) -> str:
@@ -41,7 +37,7 @@ def new_ref(operator: Operator, title: str) -> str:
     return ref
 
 
-def save_course(operator: Operator, data: dict[str, Any], today: dt.date, *,
+def save_course(operator: Operator, data: dict[str, Any], today: dt.date, *, actor: Any = None,
                 expected_version: int | None = None, entry_rows: list[int] | None = None) -> Course:
     """Create or update the course ``data`` (exchange form, ref included) of ``operator``; saving
     confirms it today. Raises CourseErrors, or EditConflict when ``expected_version`` is stale."""
@@ -52,7 +48,7 @@ def save_course(operator: Operator, data: dict[str, Any], today: dt.date, *,
     document = {"format": FORMAT, "operators": [
         {**operator_dict(operator, with_children=False), "sites": [], "courses": [course_data]}]}
     try:
-        import_offer(document, get_gazetteer(), today)
+        import_offer(document, get_gazetteer(), today, actor=actor, source="form")
     except OfferDocumentError as exc:
         raise _field_errors(exc.errors, entry_rows or []) from exc
     except StaleDataError as exc:
@@ -61,13 +57,9 @@ def save_course(operator: Operator, data: dict[str, Any], today: dt.date, *,
     return db.session.scalar(select(Course).where(Course.ref == data["ref"]))
 
 
-_PREFIX = re.compile(r"^operators\[0\]\.courses\[0\]\.?")
-_ENTRY = re.compile(r"^entries\[(\d+)\]\.(\w+)$")
-
-
-def _plain(message: str) -> str:
+def _plain_words() -> tuple[tuple[str, str], ...]:
     """The exchange format's messages (English, for files) said for the form's users."""
-    known = (
+    return (
         ("is above level_max", _("The lowest level is above the highest level.")),
         ("is before start", _("The end is before the start.")),
         ("is before active_from", _("This date is before the first day.")),
@@ -75,27 +67,12 @@ def _plain(message: str) -> str:
          _("A rolling entry has no start dates: clear them or choose fixed dates.")),
         ("only a rolling course has an active period",
          _("Fixed start dates have no rolling period: clear these dates.")),
-        ("is required", _("This is required.")),
     )
-    return next((plain for fragment, plain in known if fragment in message), message)
 
 
 def _field_errors(errors: list[str], entry_rows: list[int]) -> CourseErrors:
-    result = CourseErrors()
-    for error in errors:
-        path, _sep, message = error.partition(": ")
-        message = _plain(message)
-        path = _PREFIX.sub("", path)
-        entry = _ENTRY.match(path)
-        if entry and int(entry.group(1)) < len(entry_rows):
-            name = f"entries-{entry_rows[int(entry.group(1))]}-{entry.group(2)}"
-        elif path and "[" not in path and "." not in path:
-            name = path
-        else:
-            result.other.append(message or error)
-            continue
-        result.fields.setdefault(name, []).append(message)
-    return result
+    return form_errors(errors, "operators[0].courses[0]", known=_plain_words(),
+                       rows={"entries": entry_rows}, into=CourseErrors)
 
 
 def copy_of(course: Course, today: dt.date) -> dict[str, Any]:

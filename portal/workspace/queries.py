@@ -5,7 +5,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -38,10 +38,11 @@ def operator_offer(operator: Operator, today: dt.date) -> list[CourseFreshness]:
 
 
 def operators_overview(bassin: str | None, today: dt.date) -> list[OperatorOverview]:
-    """Operators with a site in ``bassin`` (all when None), with their courses' freshness."""
+    """Operators with a site in ``bassin`` or signed up there (all when None), with their courses' freshness."""
     query = select(Operator).order_by(Operator.name).options(selectinload(Operator.courses))
     if bassin is not None:
-        query = query.where(Operator.id.in_(select(Site.operator_id).where(Site.bassin_efe == bassin)))
+        query = query.where(or_(Operator.id.in_(select(Site.operator_id).where(Site.bassin_efe == bassin)),
+                                Operator.home_bassin == bassin))
     return [
         OperatorOverview(operator, Counter(rules.freshness(c, today) for c in operator.courses
                                            if c.status != "archived"))

@@ -9,15 +9,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.accounts.forms import ConfirmForm
+from portal.accounts.onboarding import pending_signups
 from portal.extensions import db
 from portal.offer import rules
 from portal.offer.exchange import course_dict
+from portal.offer.history import changes_of
 from portal.offer.models import Course
 from portal.permissions import course_for, may, operator_for, signed_in
 from portal.search.queries import describe
 from portal.workspace import bp
 from portal.workspace.courses import CourseErrors, EditConflict, copy_of, new_ref, save_course
 from portal.workspace.forms import BLANK_ENTRY_ROWS, CourseForm, choices
+from portal.workspace.history import ACTION_LABELS, SOURCE_LABELS, field_changes
 from portal.workspace.queries import operator_offer, operators_overview
 from portal.workspace.reminders import last_reminders
 from portal.workspace.services import confirm_all
@@ -33,7 +36,8 @@ def dashboard():
     bassin = current_user.bassin_efe if current_user.role == "coordinator" else None
     overviews = operators_overview(bassin, rules.today())
     return render_template("workspace/operators.html", bassin=bassin, overviews=overviews,
-                           reminded=last_reminders([o.operator.id for o in overviews]))
+                           reminded=last_reminders([o.operator.id for o in overviews]),
+                           pending_signups=pending_signups(bassin))
 
 
 @bp.get("/organismes/<ref>")
@@ -57,7 +61,7 @@ def confirm(ref: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    count = confirm_all(found, rules.today())
+    count = confirm_all(found, rules.today(), actor=current_user)
     return redirect(url_for("workspace.operator", ref=found.ref, confirmed=count))
 
 
@@ -125,7 +129,8 @@ def _save(operator, form, course=None):
     data, rows = _exchange_data(form, ref)
     expected = int(form.version.data) if course is not None and (form.version.data or "").isdigit() else None
     try:
-        saved = save_course(operator, data, rules.today(), expected_version=expected, entry_rows=rows)
+        saved = save_course(operator, data, rules.today(), actor=current_user, expected_version=expected,
+                            entry_rows=rows)
     except EditConflict:
         db.session.rollback()
         current = db.session.scalar(select(Course).where(Course.ref == ref))
@@ -166,7 +171,7 @@ def course_duplicate(ref: str):
     course = course_for(ref, "edit_course")
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    copy = save_course(course.operator, copy_of(course, rules.today()), rules.today())
+    copy = save_course(course.operator, copy_of(course, rules.today()), rules.today(), actor=current_user)
     return redirect(url_for("workspace.course_edit", ref=copy.ref, copied=1))
 
 
@@ -176,5 +181,15 @@ def course_archive(ref: str):
     course = course_for(ref, "edit_course")
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    save_course(course.operator, dict(course_dict(course), status="archived"), rules.today())
+    save_course(course.operator, dict(course_dict(course), status="archived"), rules.today(), actor=current_user)
     return redirect(url_for("workspace.operator", ref=course.operator.ref))
+
+
+@bp.get("/cours/<ref>/historique")
+@signed_in
+def course_history(ref: str):
+    course = course_for(ref, "view_course")
+    changes = [(change, field_changes(change)) for change in changes_of(course.id)]
+    return render_template("workspace/course_history.html", course=course, changes=changes,
+                           sources=SOURCE_LABELS, actions=ACTION_LABELS,
+                           may_edit=may(current_user, "edit_course", course))

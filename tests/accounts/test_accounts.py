@@ -8,6 +8,7 @@ from portal.accounts import services
 from portal.accounts.services import AccountError, create_user
 from tests import factories as f
 from tests.conftest import make_app
+from tests.people import sign_in, with_second_factor
 
 PASSWORD = "correct horse battery"
 
@@ -53,10 +54,10 @@ def test_coordinator_bassin_is_matched_like_the_gazetteer(app_context):
 
 
 def test_sign_in_and_out(client):
-    create_user("admin@example.org", PASSWORD, "admin")
+    with_second_factor(create_user("admin@example.org", PASSWORD, "admin"))
     page = client.get("/connexion")
     assert page.status_code == 200 and 'autocomplete="current-password"' in page.get_data(as_text=True)
-    response = client.post("/connexion", data={"email": "ADMIN@example.org", "password": PASSWORD})
+    response = sign_in(client, "ADMIN@example.org")
     assert response.status_code == 302 and response.headers["Location"].endswith("/espace/")
     assert client.get("/espace/").status_code == 200
     out = client.post("/deconnexion")
@@ -92,8 +93,8 @@ def test_inactive_user_cannot_sign_in(client):
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/espace/"])
 def test_next_is_only_ever_a_path_of_this_site(client, target):
-    create_user("admin@example.org", PASSWORD, "admin")
-    response = client.post(f"/connexion?next={target}", data={"email": "admin@example.org", "password": PASSWORD})
+    with_second_factor(create_user("admin@example.org", PASSWORD, "admin"))
+    response = sign_in(client, "admin@example.org", next=target)
     assert response.headers["Location"].endswith("/espace/")
 
 

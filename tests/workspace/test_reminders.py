@@ -14,6 +14,7 @@ from portal.workspace.models import Reminder, ReminderCourse
 from portal.workspace.services import confirm_all
 from tests import factories as f
 from tests.conftest import TODAY
+from tests.people import signed_in_client, with_second_factor
 
 PASSWORD = "correct horse battery"
 
@@ -91,9 +92,8 @@ def test_confirming_stops_reminders_until_the_course_ages_again(app, offer, monk
 def test_coordinators_and_operators_see_the_last_reminder(app, offer):
     remind(app)
     sent_on = format_date(db.session.scalar(select(Reminder)).sent_at, "long", locale="fr")
-    create_user("coord@example.org", PASSWORD, "coordinator", bassin="Namur")
-    client = app.test_client()
-    client.post("/connexion", data={"email": "coord@example.org", "password": PASSWORD})
+    with_second_factor(create_user("coord@example.org", PASSWORD, "coordinator", bassin="Namur"))
+    client = signed_in_client(app, "coord@example.org")
     overview = client.get("/espace/").get_data(as_text=True)
     assert sent_on in overview  # the reminder's date, beside op-a
     operator_page = client.get("/espace/organismes/op-a").get_data(as_text=True)

@@ -1,0 +1,216 @@
+"""How people get an account: an organisation's sign-up request validated by a coordinator of its
+bassin (or an admin), invitations of colleagues, password resets. Links are signed tokens
+(``tokens.py``); every e-mail goes through ``portal.mail``."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from flask import current_app, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from portal.accounts.models import Invitation, SignupRequest, User, utc_now
+from portal.accounts.services import AccountError, hash_password, normalise_email
+from portal.accounts.tokens import INVITATION, PASSWORD_RESET, TokenError, make_token, read_token
+from portal.extensions import db
+from portal.mail import mail_context, send_mail
+from portal.normalise import fold
+from portal.offer.models import Operator
+
+
+# -- sign-up requests --------------------------------------------------------------------------
+def email_in_use(email: str) -> bool:
+    """An account or a pending request already has this e-mail."""
+    email = normalise_email(email)
+    users = db.session.scalar(select(func.count(User.id)).where(User.email == email))
+    pending = db.session.scalar(select(func.count(SignupRequest.id)).where(
+        SignupRequest.email == email, SignupRequest.status == "pending"))
+    return bool(users or pending)
+
+
+def request_signup(**fields: Any) -> SignupRequest:
+    """Record a sign-up request and tell the coordinators of its bassin (admins when it has none)."""
+    email = normalise_email(fields.pop("email"))
+    request = SignupRequest(**fields, email=email)
+    db.session.add(request)
+    db.session.commit()
+    reviewers = reviewers_of(request.bassin_efe)
+    if reviewers:
+        with mail_context():
+            subject = _("Passerelle: %(name)s asks to publish its courses", name=request.organisation)
+            body = render_template("accounts/email/signup_received.txt", request=request,
+                                   link=url_for("workspace.signups", _external=True))
+        send_mail(reviewers, subject, body)
+    return request
+
+
+def reviewers_of(bassin: str) -> list[str]:
+    """Who validates sign-ups of a bassin: its coordinators, else the admins."""
+    coordinators = list(db.session.scalars(select(User.email).where(
+        User.role == "coordinator", User.bassin_efe == bassin, User.active.is_(True)).order_by(User.email)))
+    return coordinators or list(db.session.scalars(select(User.email).where(
+        User.role == "admin", User.active.is_(True)).order_by(User.email)))
+
+
+def pending_signups(bassin: str | None) -> list[SignupRequest]:
+    """Requests still waiting, oldest first (one bassin, or all for admins)."""
+    query = select(SignupRequest).where(SignupRequest.status == "pending")
+    if bassin is not None:
+        query = query.where(SignupRequest.bassin_efe == bassin)
+    return list(db.session.scalars(query.order_by(SignupRequest.created_at, SignupRequest.id)))
+
+
+def decided_signups(bassin: str | None, limit: int = 20) -> list[SignupRequest]:
+    query = select(SignupRequest).where(SignupRequest.status != "pending")
+    if bassin is not None:
+        query = query.where(SignupRequest.bassin_efe == bassin)
+    return list(db.session.scalars(query.order_by(SignupRequest.decided_at.desc()).limit(limit)))
+
+
+def operator_ref_for(name: str) -> str:
+    """A readable operator ref not used yet."""
+    base = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:60] or "operateur"
+    ref, number = base, 2
+    while db.session.scalar(select(func.count(Operator.id)).where(Operator.ref == ref)):
+        ref, number = f"{base}-{number}", number + 1
+    return ref
+
+
+def approve_signup(request: SignupRequest, decider: User) -> Invitation:
+    """Create the operator (nothing public yet: it has no course) and invite the requester."""
+    if request.status != "pending":
+        raise AccountError("this request was already decided")
+    operator = Operator(ref=operator_ref_for(request.organisation), name=request.organisation, kind=request.kind,
+                        website=request.website, email=request.email, phone=request.phone,
+                        home_bassin=request.bassin_efe)
+    db.session.add(operator)
+    request.status, request.decided_at, request.decided_by, request.operator = "approved", utc_now(), decider, operator
+    invitation = _new_invitation(operator, request.email, decider)
+    db.session.commit()
+    send_invitation(invitation, welcome=True)
+    return invitation
+
+
+def reject_signup(request: SignupRequest, decider: User, note: str) -> None:
+    if request.status != "pending":
+        raise AccountError("this request was already decided")
+    request.status, request.decided_at, request.decided_by = "rejected", utc_now(), decider
+    request.decision_note = note.strip() or None
+    db.session.commit()
+    with mail_context():
+        subject = _("Passerelle: your request for %(name)s", name=request.organisation)
+        body = render_template("accounts/email/signup_rejected.txt", request=request)
+    send_mail([request.email], subject, body)
+
+
+# -- invitations -------------------------------------------------------------------------------
+def _new_invitation(operator: Operator, email: str, inviter: User | None) -> Invitation:
+    now = utc_now()
+    invitation = Invitation(email=normalise_email(email), operator=operator, invited_by=inviter, created_at=now,
+                            expires_at=now + dt.timedelta(days=current_app.config["INVITATION_DAYS"]))
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation
+
+
+def invite(operator: Operator, email: str, inviter: User) -> Invitation:
+    """Invite a colleague to the operator; the e-mailed link expires after INVITATION_DAYS."""
+    email = normalise_email(email)
+    if db.session.scalar(select(func.count(User.id)).where(User.email == email)):
+        raise AccountError(_("An account already uses this e-mail address."))
+    now = utc_now()
+    for earlier in db.session.scalars(select(Invitation).where(
+            Invitation.email == email, Invitation.operator_id == operator.id,
+            Invitation.accepted_at.is_(None), Invitation.cancelled_at.is_(None))):
+        earlier.cancelled_at = now  # one valid link at a time
+    invitation = _new_invitation(operator, email, inviter)
+    db.session.commit()
+    send_invitation(invitation)
+    return invitation
+
+
+def send_invitation(invitation: Invitation, welcome: bool = False) -> None:
+    token = make_token(INVITATION, {"i": invitation.id, "e": invitation.email})
+    with mail_context():
+        link = url_for("accounts.accept_invitation", token=token, _external=True)
+        if welcome:
+            subject = _("Passerelle: %(name)s is validated, choose your password", name=invitation.operator.name)
+        else:
+            subject = _("Passerelle: you are invited to keep the courses of %(name)s", name=invitation.operator.name)
+        body = render_template("accounts/email/invitation.txt", invitation=invitation, link=link, welcome=welcome)
+    send_mail([invitation.email], subject, body)
+
+
+def invitations_of(operator: Operator) -> list[Invitation]:
+    """The operator's invitations not yet accepted (pending, expired or cancelled), newest first."""
+    return list(db.session.scalars(select(Invitation).where(
+        Invitation.operator_id == operator.id, Invitation.accepted_at.is_(None), Invitation.cancelled_at.is_(None))
+        .order_by(Invitation.created_at.desc())))
+
+
+def invitation_for(token: str) -> Invitation:
+    """The pending invitation of a link; raises TokenError (expired=True when too old or used)."""
+    max_age = current_app.config["INVITATION_DAYS"] * 86400
+    payload = read_token(INVITATION, token, max_age)
+    invitation = db.session.get(Invitation, payload.get("i")) if isinstance(payload, dict) else None
+    if invitation is None or invitation.email != payload.get("e"):
+        raise TokenError(expired=False)
+    if invitation.state(utc_now()) != "pending":
+        raise TokenError(expired=True)
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, password: str) -> User:
+    """The invited person's account, created with their password."""
+    from portal.accounts.services import create_user
+
+    user = create_user(invitation.email, password, "operator", operator_ref=invitation.operator.ref)
+    invitation.accepted_at = utc_now()
+    db.session.commit()
+    return user
+
+
+# -- passwords ---------------------------------------------------------------------------------
+def _password_stamp(user: User) -> str:
+    """Changes with the password: a reset link works once."""
+    return user.password_hash[-12:]
+
+
+def send_password_reset(email: str) -> None:
+    """E-mail a reset link if an active account has this e-mail; say nothing either way."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email), User.active.is_(True)))
+    if user is None:
+        return
+    token = make_token(PASSWORD_RESET, {"u": user.id, "s": _password_stamp(user)})
+    with mail_context():
+        link = url_for("accounts.reset_password", token=token, _external=True)
+        subject = _("Passerelle: choose a new password")
+        body = render_template("accounts/email/password_reset.txt", user=user, link=link,
+                               minutes=current_app.config["PASSWORD_RESET_MINUTES"])
+    send_mail([user.email], subject, body)
+
+
+def user_for_reset(token: str) -> User:
+    payload = read_token(PASSWORD_RESET, token, current_app.config["PASSWORD_RESET_MINUTES"] * 60)
+    user = db.session.get(User, payload.get("u")) if isinstance(payload, dict) else None
+    if user is None or not user.active:
+        raise TokenError(expired=False)
+    if payload.get("s") != _password_stamp(user):
+        raise TokenError(expired=True)  # already used (the password changed since)
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    from portal.accounts.services import MIN_PASSWORD_LENGTH
+
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = hash_password(password)
+    db.session.commit()
+
+
+def team_of(operator: Operator) -> list[User]:
+    return list(db.session.scalars(select(User).where(User.operator_id == operator.id).order_by(User.email)))
+

@@ -1,0 +1,113 @@
+"""Sign-up requests (coordinators and admins decide) and an operator's team (invitations)."""
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.accounts.forms import OPERATOR_KIND_LABELS, ConfirmForm, InviteForm, RejectForm
+from portal.accounts.models import Invitation, SignupRequest, utc_now
+from portal.accounts.onboarding import (
+    approve_signup,
+    decided_signups,
+    invitations_of,
+    invite,
+    pending_signups,
+    reject_signup,
+    team_of,
+)
+from portal.accounts.services import AccountError
+from portal.extensions import db
+from portal.permissions import may, operator_for, signed_in
+from portal.workspace import bp
+
+
+def _signup_for(request_id: int) -> SignupRequest:
+    found = db.session.get(SignupRequest, request_id)
+    if found is None:
+        abort(404)
+    if not may(current_user, "decide_signup", found):
+        abort(403)
+    return found
+
+
+def _render_signups(reject_forms=None, status=200):
+    if not may(current_user, "review_signups"):
+        abort(403)
+    bassin = current_user.bassin_efe if current_user.role == "coordinator" else None
+    pending = pending_signups(bassin)
+    forms = reject_forms or {}
+    for item in pending:
+        forms.setdefault(item.id, RejectForm(formdata=None, prefix=f"r{item.id}"))
+    return render_template("workspace/signups.html", bassin=bassin, pending=pending, decided=decided_signups(bassin),
+                           reject_forms=forms, action_form=ConfirmForm(), now=utc_now(),
+                           done=request.args.get("done"), kind_labels=OPERATOR_KIND_LABELS), status
+
+
+@bp.get("/demandes")
+@signed_in
+def signups():
+    return _render_signups()
+
+
+@bp.post("/demandes/<int:request_id>/valider")
+@signed_in
+def signup_approve(request_id: int):
+    found = _signup_for(request_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if found.status != "pending":
+        return redirect(url_for("workspace.signups"))
+    approve_signup(found, current_user)
+    return redirect(url_for("workspace.signups", done="approved"))
+
+
+@bp.post("/demandes/<int:request_id>/refuser")
+@signed_in
+def signup_reject(request_id: int):
+    found = _signup_for(request_id)
+    form = RejectForm(prefix=f"r{request_id}")
+    if found.status != "pending":
+        return redirect(url_for("workspace.signups"))
+    if not form.validate_on_submit():
+        return _render_signups({request_id: form}, status=400)
+    reject_signup(found, current_user, form.note.data)
+    return redirect(url_for("workspace.signups", done="rejected"))
+
+
+@bp.route("/organismes/<ref>/equipe", methods=["GET", "POST"])
+@signed_in
+def team(ref: str):
+    operator = operator_for(ref, "view_operator")
+    may_invite = may(current_user, "invite_colleague", operator)
+    form = InviteForm()
+    status = 200
+    if request.method == "POST":
+        if not may_invite:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                invitation = invite(operator, form.email.data, current_user)
+            except AccountError as error:
+                form.email.errors.append(str(error))
+            else:
+                return redirect(url_for("workspace.team", ref=operator.ref, invited=invitation.email))
+        status = 400
+    return render_template("workspace/team.html", operator=operator, users=team_of(operator),
+                           invitations=invitations_of(operator), form=form, may_invite=may_invite,
+                           action_form=ConfirmForm(), now=utc_now(), invited=request.args.get("invited")), status
+
+
+@bp.post("/invitations/<int:invitation_id>/annuler")
+@signed_in
+def invitation_cancel(invitation_id: int):
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None:
+        abort(404)
+    if not may(current_user, "invite_colleague", invitation.operator):
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if invitation.accepted_at is None and invitation.cancelled_at is None:
+        invitation.cancelled_at = utc_now()
+        db.session.commit()
+    return redirect(url_for("workspace.team", ref=invitation.operator.ref))

@@ -1,0 +1,233 @@
+"""From a sign-up request to a working account: validation by the bassin's coordinator,
+invitations that expire, password resets that work once."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.accounts.models import Invitation, SignupRequest, User
+from portal.extensions import db
+from portal.offer.models import Operator
+from tests.people import LOGIN, PASSWORD, check_matrix, link_in, mails, make_people, sign_in, signed_in_client
+
+NEW_PASSWORD = "a new long password"
+SIGNUP = {"organisation": "Alpha Gembloux (test)", "kind": "asbl", "postal_code": "5030",
+          "contact_name": "Awa Diallo", "email": "Awa@Example.org", "website": "https://alpha.example.org",
+          "phone": "081 00 00 00", "message": "FLE le soir."}
+
+
+@pytest.fixture()
+def people(app_context):
+    return make_people()
+
+
+@pytest.fixture()
+def log_mail(caplog):
+    caplog.set_level(logging.WARNING, logger="passerelle.mail")
+    return caplog
+
+
+def errors_of(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<p class="field-error" id="error-([\w-]+)">([^<]*)</p>', page))
+
+
+def test_signup_request_waits_for_the_bassin_coordinator_then_invites(app, people, log_mail):
+    client = app.test_client()
+    response = client.post("/inscription", data=SIGNUP)
+    assert response.status_code == 200 and "Namur" in response.get_data(as_text=True)  # 5030 Gembloux → Namur
+    request = db.session.scalar(select(SignupRequest))
+    assert (request.status, request.bassin_efe, request.email, request.locality) == (
+        "pending", "Namur", "awa@example.org", "Gembloux")
+    # Nothing public, no operator yet; the Namur coordinator was told.
+    assert db.session.scalar(select(func.count(Operator.id)).where(Operator.name == SIGNUP["organisation"])) == 0
+    [notice] = mails(log_mail)
+    assert notice["to"] == "coord@example.org" and "Alpha Gembloux" in notice["subject"]
+
+    coordinator = signed_in_client(app, people["coordinator"])
+    assert "1 demande d'inscription vous attend" in coordinator.get("/espace/").get_data(as_text=True)
+    page = coordinator.get("/espace/demandes").get_data(as_text=True)
+    assert "Alpha Gembloux (test)" in page and "awa@example.org" in page
+    response = coordinator.post(f"/espace/demandes/{request.id}/valider")
+    assert response.status_code == 302
+    operator = db.session.scalar(select(Operator).where(Operator.name == SIGNUP["organisation"]))
+    assert operator.ref == "alpha-gembloux-test" and operator.home_bassin == "Namur"
+    assert operator.email == "awa@example.org" and operator.courses == []
+    # The coordinator sees the new operator before it has a site.
+    assert f"/espace/organismes/{operator.ref}" in coordinator.get("/espace/").get_data(as_text=True)
+
+    invitation_mail = mails(log_mail)[-1]
+    assert invitation_mail["to"] == "awa@example.org" and "choisissez votre mot de passe" in invitation_mail["subject"]
+    link = link_in(invitation_mail["body"])
+    newcomer = app.test_client()
+    assert newcomer.get(link).status_code == 200
+    response = newcomer.post(link, data={"password": NEW_PASSWORD, "password_again": "different password!"})
+    assert response.status_code == 400 and "password_again" in errors_of(response.get_data(as_text=True))
+    response = newcomer.post(link, data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+    assert response.status_code == 302 and f"/espace/organismes/{operator.ref}" in response.headers["Location"]
+    assert newcomer.get(f"/espace/organismes/{operator.ref}").status_code == 200
+    # The link works once.
+    assert app.test_client().get(link).status_code == 410
+
+
+def test_signup_form_errors_are_beside_each_field_and_keep_what_was_typed(app, people):
+    client = app.test_client()
+    response = client.post("/inscription", data=dict(SIGNUP, organisation="", postal_code="1000",
+                                                     email="not an e-mail", website="alpha.example"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert set(errors_of(page)) == {"organisation", "email", "website"}
+    assert 'value="not an e-mail"' in page and "Awa Diallo" in page
+    # Brussels is not in Wallonia; an e-mail already used is refused.
+    response = client.post("/inscription", data=dict(SIGNUP, postal_code="1000", email="a@example.org"))
+    assert set(errors_of(response.get_data(as_text=True))) == {"postal_code", "email"}
+    assert db.session.scalar(select(func.count(SignupRequest.id))) == 0
+
+
+def test_refusal_needs_a_reason_and_tells_the_requester(app, people, log_mail):
+    app.test_client().post("/inscription", data=SIGNUP)
+    request = db.session.scalar(select(SignupRequest))
+    coordinator = signed_in_client(app, people["coordinator"])
+    response = coordinator.post(f"/espace/demandes/{request.id}/refuser", data={f"r{request.id}-note": ""})
+    assert response.status_code == 400 and f"r{request.id}-note" in errors_of(response.get_data(as_text=True))
+    response = coordinator.post(f"/espace/demandes/{request.id}/refuser",
+                                data={f"r{request.id}-note": "Pas de cours en Wallonie."})
+    assert response.status_code == 302
+    assert db.session.get(SignupRequest, request.id).status == "rejected"
+    refusal = mails(log_mail)[-1]
+    assert refusal["to"] == "awa@example.org" and "Pas de cours en Wallonie." in refusal["body"]
+    assert db.session.scalar(select(func.count(Operator.id))) == 2  # none created
+
+
+def test_requests_of_another_bassin_are_not_the_coordinators(app, people):
+    app.test_client().post("/inscription", data=dict(SIGNUP, postal_code="4000", email="liege@example.org"))
+    request = db.session.scalar(select(SignupRequest))
+    coordinator = signed_in_client(app, people["coordinator"])
+    assert "liege@example.org" not in coordinator.get("/espace/demandes").get_data(as_text=True)
+    assert coordinator.post(f"/espace/demandes/{request.id}/valider").status_code == 403
+    admin = signed_in_client(app, people["admin"])
+    assert "liege@example.org" in admin.get("/espace/demandes").get_data(as_text=True)
+    assert admin.post(f"/espace/demandes/{request.id}/valider").status_code == 302
+
+
+def test_colleague_invitation_and_its_expiry(app, people, log_mail):
+    operator_a = signed_in_client(app, people["operator A"])
+    response = operator_a.post("/espace/organismes/op-a/equipe", data={"email": "b@example.org"})
+    assert response.status_code == 400 and "email" in errors_of(response.get_data(as_text=True))  # has an account
+    response = operator_a.post("/espace/organismes/op-a/equipe", data={"email": "Colleague@Example.org"})
+    assert response.status_code == 302
+    assert "colleague@example.org" in operator_a.get("/espace/organismes/op-a/equipe").get_data(as_text=True)
+    mail = mails(log_mail)[-1]
+    assert mail["to"] == "colleague@example.org" and "a@example.org" in mail["body"]
+    link = link_in(mail["body"])
+
+    # After INVITATION_DAYS the link no longer works, and the team page says it expired.
+    invitation = db.session.scalar(select(Invitation))
+    invitation.expires_at = dt.datetime(2020, 1, 1)
+    db.session.commit()
+    response = app.test_client().get(link)
+    assert response.status_code == 410 and "trop ancien" in response.get_data(as_text=True)
+    assert "expirée le" in operator_a.get("/espace/organismes/op-a/equipe").get_data(as_text=True)
+
+    # A new invitation replaces it; accepting it makes an operator user of op-a only.
+    operator_a.post("/espace/organismes/op-a/equipe", data={"email": "colleague@example.org"})
+    link = link_in(mails(log_mail)[-1]["body"])
+    colleague = app.test_client()
+    colleague.post(link, data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+    user = db.session.scalar(select(User).where(User.email == "colleague@example.org"))
+    assert user.role == "operator" and user.operator.ref == "op-a"
+    assert colleague.get("/espace/organismes/op-b").status_code == 403
+
+
+def test_tampered_invitation_link_is_refused(app, people, log_mail):
+    signed_in_client(app, people["operator A"]).post("/espace/organismes/op-a/equipe",
+                                                     data={"email": "c@example.org"})
+    link = link_in(mails(log_mail)[-1]["body"])
+    response = app.test_client().get(link[:-3] + "xyz")
+    assert response.status_code == 410 and "incomplet" in response.get_data(as_text=True)
+
+
+def test_password_reset_by_e_mail_link_works_once(app, people, log_mail):
+    client = app.test_client()
+    response = client.post("/mot-de-passe-oublie", data={"email": "A@example.org"})
+    assert response.status_code == 200
+    response_unknown = client.post("/mot-de-passe-oublie", data={"email": "nobody@example.org"})
+    # Same answer whether the account exists or not; only the account's owner gets a mail.
+    assert response_unknown.status_code == 200
+    [mail] = mails(log_mail)
+    assert mail["to"] == "a@example.org"
+    link = link_in(mail["body"])
+    response = client.post(link, data={"password": "short", "password_again": "short"})
+    assert response.status_code == 400 and "password" in errors_of(response.get_data(as_text=True))
+    response = client.post(link, data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+    assert response.status_code == 302 and "password=1" in response.headers["Location"]
+    assert client.get(link).status_code == 410  # used
+    assert client.post("/connexion", data={"email": "a@example.org", "password": PASSWORD}).status_code == 400
+    sign_in(app.test_client(), "a@example.org", NEW_PASSWORD)
+
+
+def test_password_reset_link_expires(app, people, log_mail, monkeypatch):
+    app.test_client().post("/mot-de-passe-oublie", data={"email": "a@example.org"})
+    link = link_in(mails(log_mail)[-1]["body"])
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_MINUTES", -1)
+    assert app.test_client().get(link).status_code == 410
+
+
+def test_change_password_on_the_account_page(app, people):
+    client = signed_in_client(app, people["operator A"])
+    response = client.post("/compte/mot-de-passe", data={"current": "wrong password!!", "password": NEW_PASSWORD,
+                                                         "password_again": NEW_PASSWORD})
+    assert response.status_code == 400 and "current" in errors_of(response.get_data(as_text=True))
+    response = client.post("/compte/mot-de-passe", data={"current": PASSWORD, "password": NEW_PASSWORD,
+                                                         "password_again": NEW_PASSWORD})
+    assert response.status_code == 302
+    sign_in(app.test_client(), "a@example.org", NEW_PASSWORD)
+
+
+MATRIX = {
+    ("GET", "/inscription"): dict.fromkeys(("anonymous", "operator A", "operator B", "coordinator", "admin"), 200),
+    ("GET", "/mot-de-passe-oublie"): dict.fromkeys(("anonymous", "operator A", "coordinator"), 200),
+    ("GET", "/compte/"): {"anonymous": LOGIN, "operator A": 200, "operator B": 200, "coordinator": 200, "admin": 200},
+    ("GET", "/espace/demandes"): {"anonymous": LOGIN, "operator A": 403, "operator B": 403, "coordinator": 200,
+                                  "admin": 200},
+    ("POST", "/espace/demandes/999/valider"): {"anonymous": LOGIN, "operator A": 404, "coordinator": 404,
+                                               "admin": 404},
+    ("GET", "/espace/organismes/op-a/equipe"): {"anonymous": LOGIN, "operator A": 200, "operator B": 403,
+                                               "coordinator": 200, "admin": 200},
+    ("POST", "/espace/organismes/op-a/equipe"): {"anonymous": LOGIN, "operator A": 400, "operator B": 403,
+                                                "coordinator": 403, "admin": 400},
+    ("POST", "/espace/invitations/999/annuler"): {"anonymous": LOGIN, "operator A": 404, "admin": 404},
+    ("GET", "/invitation/not-a-token"): {"anonymous": 410, "operator A": 410},
+    ("GET", "/mot-de-passe/not-a-token"): {"anonymous": 410, "operator A": 410},
+}
+CASES = [(m, p, who, want) for (m, p), row in MATRIX.items() for who, want in row.items()]
+
+
+@pytest.mark.parametrize(("method", "path", "person", "expected"), CASES,
+                         ids=[f"{m} {p} as {who}" for m, p, who, _ in CASES])
+def test_accounts_role_route_matrix(app, people, method, path, person, expected):
+    check_matrix(app, method, path, people[person], expected)
+
+
+def test_decide_a_request_matrix(app, people):
+    """Validating: the coordinator of its bassin and admins; operators and other bassins: 403."""
+    app.test_client().post("/inscription", data=SIGNUP)
+    request_id = db.session.scalar(select(SignupRequest.id))
+    for who, expected in (("anonymous", LOGIN), ("operator A", 403), ("operator B", 403)):
+        check_matrix(app, "POST", f"/espace/demandes/{request_id}/valider", people[who], expected)
+    assert db.session.get(SignupRequest, request_id).status == "pending"
+    check_matrix(app, "POST", f"/espace/demandes/{request_id}/valider", people["coordinator"], 302)
+    assert db.session.get(SignupRequest, request_id).status == "approved"
+
+
+def test_cancel_an_invitation_matrix(app, people):
+    signed_in_client(app, people["operator A"]).post("/espace/organismes/op-a/equipe", data={"email": "c@example.org"})
+    invitation_id = db.session.scalar(select(Invitation.id))
+    for who, expected in (("anonymous", LOGIN), ("operator B", 403), ("coordinator", 403)):
+        check_matrix(app, "POST", f"/espace/invitations/{invitation_id}/annuler", people[who], expected)
+    assert db.session.get(Invitation, invitation_id).cancelled_at is None
+    check_matrix(app, "POST", f"/espace/invitations/{invitation_id}/annuler", people["operator A"], 302)
+    assert db.session.get(Invitation, invitation_id).cancelled_at is not None
