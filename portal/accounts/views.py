@@ -30,7 +30,7 @@ from portal.accounts.onboarding import (
     set_password,
     user_for_reset,
 )
-from portal.accounts.services import authenticate, verify_password
+from portal.accounts.services import AccountError, authenticate, verify_password
 from portal.accounts.tokens import TokenError
 from portal.extensions import db, limiter
 from portal.geo.gazetteer import get_gazetteer
@@ -152,8 +152,15 @@ def accept_invitation_view(token: str):
         logout_user()
     form = PasswordChoiceForm()
     if form.validate_on_submit():
-        user = accept_invitation(invitation, form.password.data)
-        return _finish_sign_in(user, url_for("workspace.operator", ref=invitation.operator.ref, welcome=1))
+        try:
+            user = accept_invitation(invitation, form.password.data)
+        except AccountError:
+            # An account was made with this e-mail since the invitation: it signs in instead.
+            db.session.rollback()
+            form.password.errors.append(_("An account already uses this e-mail address. Sign in, or ask for a "
+                                          "new password on the sign-in page."))
+        else:
+            return _finish_sign_in(user, url_for("workspace.operator", ref=invitation.operator.ref, welcome=1))
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/invitation.html", form=form, invitation=invitation), status
 

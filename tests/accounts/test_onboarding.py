@@ -231,3 +231,14 @@ def test_cancel_an_invitation_matrix(app, people):
     assert db.session.get(Invitation, invitation_id).cancelled_at is None
     check_matrix(app, "POST", f"/espace/invitations/{invitation_id}/annuler", people["operator A"], 302)
     assert db.session.get(Invitation, invitation_id).cancelled_at is not None
+
+
+def test_invitation_to_an_e_mail_that_got_an_account_meanwhile_says_so(app, people, log_mail):
+    signed_in_client(app, people["operator A"]).post("/espace/organismes/op-a/equipe", data={"email": "c@example.org"})
+    link = link_in(mails(log_mail)[-1]["body"])
+    from portal.accounts.services import create_user
+
+    create_user("c@example.org", PASSWORD, "operator", operator_ref="op-b")
+    response = app.test_client().post(link, data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+    assert response.status_code == 400 and "password" in errors_of(response.get_data(as_text=True))
+    assert db.session.scalar(select(User).where(User.email == "c@example.org")).operator.ref == "op-b"

@@ -128,3 +128,16 @@ def open_page(browser) -> Iterator[Callable]:
     yield _open
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def accounts(live_server) -> dict[str, str]:
+    """A demo operator's user and a Namur coordinator (with its second factor)."""
+    from portal.accounts.services import create_user
+    from tests.people import PASSWORD, with_second_factor
+
+    with live_server.app.app_context():
+        create_user("lee-namur@example.org", PASSWORD, "operator", operator_ref="demo-lee-namur")
+        with_second_factor(create_user("coord-namur@example.org", PASSWORD, "coordinator", bassin="Namur"))
+        db.session.remove()
+    return {"operator": "lee-namur@example.org", "coordinator": "coord-namur@example.org"}

@@ -7,22 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.accounts.services import create_user
 from portal.extensions import db
 from tests.browser.helpers import WIDTHS, axe_report, goto, screenshot
-from tests.people import TOTP_SECRET, with_second_factor
+from tests.people import TOTP_SECRET
 
 PASSWORD = "correct horse battery"
 OPERATOR_REF = "demo-lee-namur"
-
-
-@pytest.fixture(scope="session")
-def accounts(live_server) -> dict[str, str]:
-    with live_server.app.app_context():
-        create_user("lee-namur@example.org", PASSWORD, "operator", operator_ref=OPERATOR_REF)
-        with_second_factor(create_user("coord-namur@example.org", PASSWORD, "coordinator", bassin="Namur"))
-        db.session.remove()
-    return {"operator": "lee-namur@example.org", "coordinator": "coord-namur@example.org"}
 
 
 def sign_in(page, watch, live_server, email: str, password: str = PASSWORD) -> None:
