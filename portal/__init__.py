@@ -88,8 +88,8 @@ def register_extensions(app: Flask) -> None:
     from portal.workspace import models as workspace_models  # noqa: F401
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str) -> User | None:
+        return User.from_session_id(session_id)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -20,6 +20,7 @@ def send_mail(to: list[str], subject: str, body: str) -> None:
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = ", ".join(to)
+    subject = " ".join(subject.split())  # one line, whatever names it holds
     message["Subject"] = subject
     message.set_content(body)
     if not config.get("MAIL_SERVER"):

@@ -38,6 +38,23 @@ class User(UserMixin, db.Model):
 
     operator: Mapped[Operator | None] = relationship()
 
+    def get_id(self) -> str:
+        """What the session keeps: the id and a stamp of the password hash, so that changing the
+        password (or resetting it) signs out every other session."""
+        return f"{self.id}:{self.password_stamp}"
+
+    @property
+    def password_stamp(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    @classmethod
+    def from_session_id(cls, session_id: str) -> User | None:
+        user_id, _sep, stamp = session_id.partition(":")
+        user = db.session.get(cls, int(user_id)) if user_id.isdigit() and len(user_id) < 12 else None
+        return user if user is not None and stamp == user.password_stamp else None
+
     @property
     def needs_second_factor(self) -> bool:
         """Coordinators and admins must use a second factor; others may."""

@@ -173,17 +173,12 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
 
 
 # -- passwords ---------------------------------------------------------------------------------
-def _password_stamp(user: User) -> str:
-    """Changes with the password: a reset link works once."""
-    return user.password_hash[-12:]
-
-
 def send_password_reset(email: str) -> None:
     """E-mail a reset link if an active account has this e-mail; say nothing either way."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email), User.active.is_(True)))
     if user is None:
         return
-    token = make_token(PASSWORD_RESET, {"u": user.id, "s": _password_stamp(user)})
+    token = make_token(PASSWORD_RESET, {"u": user.id, "s": user.password_stamp})
     with mail_context():
         link = url_for("accounts.reset_password", token=token, _external=True)
         subject = _("Passerelle: choose a new password")
@@ -197,7 +192,7 @@ def user_for_reset(token: str) -> User:
     user = db.session.get(User, payload.get("u")) if isinstance(payload, dict) else None
     if user is None or not user.active:
         raise TokenError(expired=False)
-    if payload.get("s") != _password_stamp(user):
+    if payload.get("s") != user.password_stamp:
         raise TokenError(expired=True)  # already used (the password changed since)
     return user
 

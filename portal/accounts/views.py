@@ -212,7 +212,8 @@ def change_password():
     if form.validate_on_submit():
         if verify_password(current_user, form.current.data):
             set_password(current_user, form.password.data)
-            login_user(current_user)  # keep this session; Flask-Login's fresh session stays
+            # Other sessions end (their password stamp is old); this one goes on with the new stamp.
+            login_user(current_user._get_current_object())
             return redirect(url_for("accounts.account", changed="password"))
         form.current.errors.append(_("This is not your current password."))
     return render_template("accounts/account.html", password_form=form, action_form=ConfirmForm(),

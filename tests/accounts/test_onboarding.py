@@ -242,3 +242,26 @@ def test_invitation_to_an_e_mail_that_got_an_account_meanwhile_says_so(app, peop
     response = app.test_client().post(link, data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
     assert response.status_code == 400 and "password" in errors_of(response.get_data(as_text=True))
     assert db.session.scalar(select(User).where(User.email == "c@example.org")).operator.ref == "op-b"
+
+
+def test_a_new_password_signs_out_every_other_session(app, people, log_mail):
+    here, elsewhere = signed_in_client(app, people["operator A"]), signed_in_client(app, people["operator A"])
+    assert elsewhere.get("/espace/organismes/op-a").status_code == 200
+    response = here.post("/compte/mot-de-passe", data={"current": PASSWORD, "password": NEW_PASSWORD,
+                                                       "password_again": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert here.get("/espace/organismes/op-a").status_code == 200  # this session goes on
+    assert "/connexion" in elsewhere.get("/espace/organismes/op-a").headers["Location"]
+    # A reset by e-mail link does the same.
+    app.test_client().post("/mot-de-passe-oublie", data={"email": "a@example.org"})
+    app.test_client().post(link_in(mails(log_mail)[-1]["body"]),
+                           data={"password": "third long password", "password_again": "third long password"})
+    assert "/connexion" in here.get("/espace/organismes/op-a").headers["Location"]
+
+
+def test_newlines_in_a_name_never_reach_an_e_mail_header(app, people, log_mail):
+    response = app.test_client().post("/inscription", data=dict(SIGNUP, organisation="Evil\r\nBcc: x@example.org"))
+    assert response.status_code == 200
+    [notice] = mails(log_mail)
+    assert notice["subject"].startswith("Passerelle : Evil Bcc: x@example.org")  # one line: no new header
+    assert notice["to"] == "coord@example.org"
