@@ -14,7 +14,6 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.accounts.models import SignupRequest
 from portal.extensions import db
 from portal.offer.models import Course, Operator, Site
 
@@ -89,8 +88,11 @@ def may(user: Any, action: str, target: Any = None) -> bool:
         return role == "admin" or (role == "coordinator" and user.bassin_efe == target)
     if action == "review_signups":
         return role in ("coordinator", "admin")
-    if action == "decide_signup" and isinstance(target, SignupRequest):
-        return role == "admin" or (role == "coordinator" and user.bassin_efe == target.bassin_efe)
+    if action == "decide_signup":
+        from portal.accounts.models import SignupRequest  # here: accounts' views import this module
+
+        return isinstance(target, SignupRequest) and (
+            role == "admin" or (role == "coordinator" and user.bassin_efe == target.bassin_efe))
     return False
 
 

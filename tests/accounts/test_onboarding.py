@@ -187,21 +187,33 @@ def test_change_password_on_the_account_page(app, people):
     sign_in(app.test_client(), "a@example.org", NEW_PASSWORD)
 
 
+EVERYONE = ("anonymous", "operator A", "operator B", "coordinator", "admin")
+SIGNED_IN = EVERYONE[1:]
 MATRIX = {
-    ("GET", "/inscription"): dict.fromkeys(("anonymous", "operator A", "operator B", "coordinator", "admin"), 200),
-    ("GET", "/mot-de-passe-oublie"): dict.fromkeys(("anonymous", "operator A", "coordinator"), 200),
-    ("GET", "/compte/"): {"anonymous": LOGIN, "operator A": 200, "operator B": 200, "coordinator": 200, "admin": 200},
+    ("GET", "/inscription"): dict.fromkeys(EVERYONE, 200),
+    ("GET", "/mot-de-passe-oublie"): dict.fromkeys(EVERYONE, 200),
+    ("GET", "/connexion/code"): dict.fromkeys(EVERYONE, LOGIN),  # nothing pending: back to the password
+    ("GET", "/invitation/not-a-token"): dict.fromkeys(EVERYONE, 410),
+    ("GET", "/mot-de-passe/not-a-token"): dict.fromkeys(EVERYONE, 410),
+    ("GET", "/compte/"): {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 200)},
+    ("POST", "/compte/mot-de-passe"): {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 400)},  # empty form
+    ("GET", "/compte/double-authentification"): {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 200)},
+    ("POST", "/compte/double-authentification"): {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 400)},
+    ("POST", "/compte/double-authentification/desactiver"): {"anonymous": LOGIN, "operator A": 302,
+                                                            "operator B": 302, "coordinator": 403, "admin": 403},
+    ("POST", "/deconnexion"): {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, LOGIN)},
     ("GET", "/espace/demandes"): {"anonymous": LOGIN, "operator A": 403, "operator B": 403, "coordinator": 200,
                                   "admin": 200},
-    ("POST", "/espace/demandes/999/valider"): {"anonymous": LOGIN, "operator A": 404, "coordinator": 404,
-                                               "admin": 404},
+    ("POST", "/espace/demandes/999/valider"): {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 404)},
+    ("POST", "/espace/demandes/999/refuser"): {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 404)},
     ("GET", "/espace/organismes/op-a/equipe"): {"anonymous": LOGIN, "operator A": 200, "operator B": 403,
                                                "coordinator": 200, "admin": 200},
     ("POST", "/espace/organismes/op-a/equipe"): {"anonymous": LOGIN, "operator A": 400, "operator B": 403,
                                                 "coordinator": 403, "admin": 400},
-    ("POST", "/espace/invitations/999/annuler"): {"anonymous": LOGIN, "operator A": 404, "admin": 404},
-    ("GET", "/invitation/not-a-token"): {"anonymous": 410, "operator A": 410},
-    ("GET", "/mot-de-passe/not-a-token"): {"anonymous": 410, "operator A": 410},
+    ("GET", "/espace/organismes/op-b/equipe"): {"anonymous": LOGIN, "operator A": 403, "operator B": 200,
+                                               "coordinator": 403, "admin": 200},
+    ("GET", "/espace/organismes/nope/equipe"): {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 404)},
+    ("POST", "/espace/invitations/999/annuler"): {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 404)},
 }
 CASES = [(m, p, who, want) for (m, p), row in MATRIX.items() for who, want in row.items()]
 
