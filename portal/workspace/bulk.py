@@ -17,6 +17,7 @@ import io
 import json
 import re
 import warnings
+import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,8 @@ from portal.workspace.courses import _plain_words
 from portal.workspace.form_errors import plain_message
 
 MAX_BYTES = 5 * 1024 * 1024
+# What an .xlsx may unpack to (a real workbook of 5,000 courses unpacks to a few MB).
+MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 MAX_ROWS = 5000
 FORMATS = ("csv", "xlsx", "json")
 
@@ -154,6 +157,14 @@ def read_csv(data: bytes) -> Sheet:
 
 def read_xlsx(data: bytes) -> Sheet:
     """The first worksheet of an Excel workbook as a Sheet (values of formulas, date cells as dates)."""
+    try:
+        # A workbook is a zip: refuse one that would unpack to far more than any real course list.
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise FileRefused(Problem(_("The file cannot be read as an Excel workbook (.xlsx)."))) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileRefused(Problem(_("The file is larger than %(size)s MB.", size=MAX_UNPACKED_BYTES // (1024 * 1024))))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # styles and extensions it does not know: irrelevant here

@@ -560,3 +560,18 @@ def test_columns_left_out_keep_the_stored_value_but_not_the_confirmation():
     [course], _numbers, _problems = bulk.courses_from_sheet(sheet, {"c1": kept}, lambda title: "x")
     assert "confirmed_at" not in course  # the import confirms the course today if it changes
     assert course == {key: value for key, value in dict(kept, title="Nouveau").items() if key != "confirmed_at"}
+
+
+def test_an_xlsx_that_unpacks_to_gigabytes_is_refused_before_reading():
+    """A zip bomb: small on the wire, huge once unpacked."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"<a>" + b" " * (bulk.MAX_UNPACKED_BYTES + 10) + b"</a>")
+    data = buffer.getvalue()
+    assert len(data) < bulk.MAX_BYTES
+    with pytest.raises(bulk.FileRefused) as refused:
+        bulk.read_xlsx(data)
+    assert "larger than" in refused.value.problems[0].message
