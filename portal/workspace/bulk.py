@@ -37,6 +37,8 @@ MAX_BYTES = 5 * 1024 * 1024
 # What an .xlsx may unpack to (a real workbook of 5,000 courses unpacks to a few MB).
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 MAX_ROWS = 5000
+# Lines read at most, blank ones included (a sheet's gaps are read as blank rows).
+MAX_LINES = 2 * MAX_ROWS + 1
 FORMATS = ("csv", "xlsx", "json")
 
 # Shown to help people fill the file, ignored on import (the site column decides).
@@ -176,7 +178,8 @@ def read_xlsx(data: bytes) -> Sheet:
         if not workbook.worksheets:
             raise FileRefused(Problem(_("The workbook has no worksheet.")))
         _collect(records, (list(values) for values in
-                           workbook.worksheets[0].iter_rows(values_only=True, max_col=len(COLUMNS) + 50)))
+                           workbook.worksheets[0].iter_rows(values_only=True, max_col=len(COLUMNS) + 50,
+                                                            max_row=MAX_LINES + 1)))
     except FileRefused:
         raise
     except Exception as exc:  # damaged worksheet XML
@@ -187,12 +190,15 @@ def read_xlsx(data: bytes) -> Sheet:
 
 
 def _collect(records: list[tuple[int, list[Any]]], rows: Iterable[list[Any]]) -> None:
-    """Number the rows into ``records``; stop reading one row past the limit (header + MAX_ROWS)."""
-    filled = 0
+    """Number the non-blank rows into ``records``; stop one row past the limit (header +
+    MAX_ROWS), and refuse a file whose blank lines alone would take long to read."""
     for number, cells in enumerate(rows, start=1):
+        if number > MAX_LINES:
+            raise FileRefused(Problem(_("The file has more than %(max)s rows: split it.", max=MAX_ROWS)))
+        if _blank(cells):
+            continue
         records.append((number, cells))
-        filled += not _blank(cells)
-        if filled > MAX_ROWS + 1:
+        if len(records) > MAX_ROWS + 1:
             return
 
 
@@ -340,12 +346,15 @@ def cell_value(column: str, value: Any) -> tuple[Any, list[str]]:
     return (text or None), []
 
 
+Courses = list[dict[str, Any]]
+
+
 def courses_from_sheet(sheet: Sheet, stored: Mapping[str, dict[str, Any]],
-                       make_ref: Callable[[str], str]) -> tuple[list[dict[str, Any]], list[int], list[Problem]]:
+                       make_ref: Callable[[str, set[str]], str]) -> tuple[Courses, list[int], list[Problem]]:
     """The courses of the rows (exchange form), the row number of each, and the cells' problems.
 
     A column left out of the file keeps each stored course's value (``stored``: this operator's
-    courses by ref); a row without ref gets ``make_ref(title)``, unique within the file too."""
+    courses by ref); a row without ref gets ``make_ref(title, refs of the file)``: unique in the file too."""
     courses, numbers, problems = [], [], []
     taken = {cell_text(row.get("ref")) for _number, row in sheet.rows} - {""}
     for number, row in sheet.rows:
@@ -371,10 +380,9 @@ def courses_from_sheet(sheet: Sheet, stored: Mapping[str, dict[str, Any]],
     return courses, numbers, problems
 
 
-def _fresh_ref(title: str, make_ref: Callable[[str], str], taken: set[str]) -> str:
-    ref, number = make_ref(title), 2
-    while ref in taken:
-        ref, number = make_ref(f"{title} {number}"), number + 1
+def _fresh_ref(title: str, make_ref: Callable[[str, set[str]], str], taken: set[str]) -> str:
+    """A new ref for a row without one: not stored yet and not given to another row of the file."""
+    ref = make_ref(title, taken)
     taken.add(ref)
     return ref
 

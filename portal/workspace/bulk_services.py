@@ -99,7 +99,7 @@ def import_operator_file(operator: Operator, filename: str, data: bytes, today: 
             sheet = bulk.read_csv(data) if kind == "csv" else bulk.read_xlsx(data)
             stored = {course.ref: course_dict(course) for course in _courses_of(operator)}
             courses, row_numbers, problems = bulk.courses_from_sheet(
-                sheet, stored, lambda title: new_ref(operator, title))
+                sheet, stored, lambda title, taken: new_ref(operator, title, taken))
             document = {"format": FORMAT, "operators": [
                 {**operator_dict(operator, with_children=False), "sites": [], "courses": courses}]}
     except FileRefused as refused:
@@ -204,10 +204,20 @@ def _outside_bassin(document: Any, bassin: str) -> list[Problem]:
     for o_index, operator in _operators_in(document):
         path = f"operators[{o_index}]"
         stored = operators.get(_ref(operator.get("ref")))
+        elsewhere = operator_bassins(stored) - {bassin} if stored is not None else set()
         if stored is not None and bassin not in operator_bassins(stored):
             problems.append(Problem(_("The operator “%(ref)s” has no site in the bassin %(bassin)s: only its own "
                                       "users or an admin can change it.", ref=stored.ref, bassin=bassin),
                                     path=f"{path}.ref"))
+        elif elsewhere:
+            # Its name and contact are shown in other bassins too: they are not this bassin's to change.
+            current = operator_dict(stored, with_children=False)
+            for key in sorted(set(current) - {"ref"}):
+                if operator.get(key) != current[key]:
+                    problems.append(Problem(_("The operator “%(ref)s” also gives courses in %(other)s: only its own "
+                                              "users or an admin can change its %(field)s.", ref=stored.ref,
+                                              other=", ".join(sorted(elsewhere)), field=key),
+                                            path=f"{path}.{key}"))
         for s_index, site in _items(operator, "sites"):
             postal = gazetteer.postal_code(site["postal_code"]) if isinstance(site.get("postal_code"), str) else None
             if postal is not None and postal.bassin_efe != bassin:

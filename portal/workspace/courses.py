@@ -27,12 +27,12 @@ class CourseErrors(FormErrors):
     """The course form's errors, keyed by field name ("title", "entries-1-start")."""
 
 
-def new_ref(operator: Operator, title: str) -> str:
-    """A readable ref not used yet: operator ref + title words (+ a number when taken)."""
+def new_ref(operator: Operator, title: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A readable ref not used yet (nor in ``taken``): operator ref + title words (+ a number)."""
     slug = re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:60] or "cours"
     base = f"{operator.ref}-{slug}"[:110]
     ref, number = base, 2
-    while db.session.scalar(select(func.count(Course.id)).where(Course.ref == ref)):
+    while ref in taken or db.session.scalar(select(func.count(Course.id)).where(Course.ref == ref)):
         ref, number = f"{base}-{number}", number + 1
     return ref
 

@@ -548,8 +548,14 @@ def test_rows_without_ref_get_refs_unique_in_the_file_too():
     sheet = bulk.Sheet(columns=["ref", "title"], rows=[(2, {"ref": "", "title": "Cours"}),
                                                        (3, {"ref": None, "title": "Cours"}),
                                                        (4, {"ref": "op-cours-2", "title": "Autre"})])
-    courses, numbers, problems = bulk.courses_from_sheet(
-        sheet, {}, lambda title: "op-" + title.lower().replace(" ", "-"))
+    def make_ref(title, taken):  # like new_ref, without the database
+        base = ref = "op-" + title.lower().replace(" ", "-")
+        number = 2
+        while ref in taken:
+            ref, number = f"{base}-{number}", number + 1
+        return ref
+
+    courses, numbers, problems = bulk.courses_from_sheet(sheet, {}, make_ref)
     assert [c["ref"] for c in courses] == ["op-cours", "op-cours-3", "op-cours-2"]
     assert numbers == [2, 3, 4] and problems == []
 
@@ -557,7 +563,7 @@ def test_rows_without_ref_get_refs_unique_in_the_file_too():
 def test_columns_left_out_keep_the_stored_value_but_not_the_confirmation():
     kept = f.course("c1", description="Gardée", confirmed_at="2026-01-01")
     sheet = bulk.Sheet(columns=["ref", "title"], rows=[(2, {"ref": "c1", "title": "Nouveau"})])
-    [course], _numbers, _problems = bulk.courses_from_sheet(sheet, {"c1": kept}, lambda title: "x")
+    [course], _numbers, _problems = bulk.courses_from_sheet(sheet, {"c1": kept}, lambda title, taken: "x")
     assert "confirmed_at" not in course  # the import confirms the course today if it changes
     assert course == {key: value for key, value in dict(kept, title="Nouveau").items() if key != "confirmed_at"}
 
@@ -575,3 +581,46 @@ def test_an_xlsx_that_unpacks_to_gigabytes_is_refused_before_reading():
     with pytest.raises(bulk.FileRefused) as refused:
         bulk.read_xlsx(data)
     assert "larger than" in refused.value.problems[0].message
+
+
+def test_gaps_and_blank_lines_count_towards_the_row_limit():
+    """A sheet whose only row sits at row 1,000,000 (or a CSV of blank lines) is refused quickly."""
+    import time
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    sheet.cell(row=1_000_000, column=1, value="x")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    started = time.perf_counter()
+    with pytest.raises(bulk.FileRefused) as refused:
+        bulk.read_xlsx(buffer.getvalue())
+    assert "more than 5000 rows" in refused.value.problems[0].message
+    with pytest.raises(bulk.FileRefused):
+        bulk.read_csv(("\n" * (bulk.MAX_LINES + 5)).encode())
+    assert time.perf_counter() - started < 10
+
+
+def test_two_new_rows_with_the_same_long_title_get_two_refs(operator_a):
+    title = "Français oral pour la vie de tous les jours et le travail au niveau débutant complet"
+    rows = [f",site-a,{title} (groupe {n}),fle,A1,A2,rolling,,,," for n in (1, 2)]
+    response = upload(operator_a, IMPORT_A, "cours.csv", "\n".join([HEADER, *rows]))
+    assert response.status_code == 302
+    refs = db.session.scalars(select(Course.ref).where(Course.title.like("Français oral pour la vie%"))).all()
+    assert len(set(refs)) == 2 and all(len(ref) <= 120 for ref in refs)
+
+
+def test_bassin_import_may_not_change_an_operator_shown_in_other_bassins(coordinator):
+    f.load(f.document(f.operator("op-x", name="Opérateur X", sites=[f.site("site-x1", "5000", "Namur"),
+                                                                   f.site("site-x2", "4000", "Liège")])))
+    before = export_offer()
+    document = f.document(f.operator("op-x", name="Opérateur X voir https://evil.example",
+                                     sites=[f.site("site-x1", "5000", "Namur")]))
+    document["operators"][0]["website"] = "https://evil.example"
+    response = upload(coordinator, BASSIN_IMPORT, "cadastre.json", json.dumps(document))
+    assert response.status_code == 400
+    paths = {column for _row, column, _text in problems_of(response)}
+    assert {"operators[0].name", "operators[0].website"} <= paths
+    db.session.expire_all()
+    assert export_offer() == before
