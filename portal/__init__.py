@@ -118,6 +118,7 @@ def register_cli(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from portal.security import add_security_headers
+    from portal.security import add_security_headers, refuse_nul_characters
 
     app.after_request(add_security_headers)
+    app.before_request(refuse_nul_characters)

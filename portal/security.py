@@ -35,3 +35,23 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     return response
+
+
+def refuse_nul_characters():
+    """No text of ours holds a NUL character, and PostgreSQL refuses it in any query: a request
+    with one in its path, query or form is a 400 (naming the parameter on the API), never a 500."""
+    from flask import abort, request
+
+    bad_parameter = next((name for source in (request.args, request.form)
+                          for name, value in source.items(multi=True) if "\x00" in name or "\x00" in value), None)
+    if "\x00" in request.path:
+        bad_parameter = bad_parameter or "path"
+    if bad_parameter is None:
+        return None
+    if request.path.startswith("/api/"):
+        from flask import jsonify
+        from flask_babel import gettext as _
+
+        return jsonify({"error": {"code": "invalid_parameter", "parameter": bad_parameter,
+                                  "message": _("This value holds a character that is not allowed.")}}), 400
+    abort(400)

@@ -124,12 +124,17 @@ def file_format(filename: str, data: bytes) -> str:
 def read_json(data: bytes) -> Any:
     """The parsed JSON document of an uploaded file."""
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        if "\x00" in text or "\\u0000" in text:
+            raise FileRefused(Problem(_("The file holds a NUL character (\\u0000), which no text may hold.")))
+        return json.loads(text)
     except UnicodeDecodeError as exc:
         raise FileRefused(Problem(_("The file is not UTF-8 text."))) from exc
     except json.JSONDecodeError as exc:
         raise FileRefused(Problem(_("The file is not valid JSON (line %(line)s, column %(column)s: %(error)s).",
                                     line=exc.lineno, column=exc.colno, error=exc.msg))) from exc
+    except ValueError as exc:  # e.g. a number of more than 4,300 digits
+        raise FileRefused(Problem(_("The file is not valid JSON."))) from exc
     except RecursionError as exc:
         raise FileRefused(Problem(_("The file is not valid JSON."))) from exc
 

@@ -624,3 +624,11 @@ def test_bassin_import_may_not_change_an_operator_shown_in_other_bassins(coordin
     assert {"operators[0].name", "operators[0].website"} <= paths
     db.session.expire_all()
     assert export_offer() == before
+
+
+@pytest.mark.parametrize("content", ['{"format": "passerelle-offer/1", "operators": [{"ref": "x\\u0000y"}]}',
+                                     '{"n": ' + "9" * 5000 + "}"])
+def test_json_with_a_nul_or_a_huge_number_is_refused_with_a_message(content):
+    with pytest.raises(bulk.FileRefused) as refused:
+        bulk.read_json(content.encode())
+    assert refused.value.problems[0].message
