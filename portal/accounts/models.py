@@ -52,7 +52,8 @@ class User(UserMixin, db.Model):
     @classmethod
     def from_session_id(cls, session_id: str) -> User | None:
         user_id, _sep, stamp = session_id.partition(":")
-        user = db.session.get(cls, int(user_id)) if user_id.isdigit() and len(user_id) < 12 else None
+        valid = user_id.isascii() and user_id.isdigit() and len(user_id) < 10
+        user = db.session.get(cls, int(user_id)) if valid else None
         return user if user is not None and stamp == user.password_stamp else None
 
     @property

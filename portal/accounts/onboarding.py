@@ -9,7 +9,8 @@ from typing import Any
 
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import Invitation, SignupRequest, User, utc_now
 from portal.accounts.services import AccountError, hash_password, normalise_email
@@ -80,7 +81,11 @@ def operator_ref_for(name: str) -> str:
 
 def approve_signup(request: SignupRequest, decider: User) -> Invitation:
     """Create the operator (nothing public yet: it has no course) and invite the requester."""
-    if request.status != "pending":
+    # Decide once, even when two people (or a double click) validate at the same moment.
+    claimed = db.session.execute(update(SignupRequest).where(
+        SignupRequest.id == request.id, SignupRequest.status == "pending").values(status="approved"))
+    if claimed.rowcount != 1:
+        db.session.rollback()
         raise AccountError("this request was already decided")
     operator = Operator(ref=operator_ref_for(request.organisation), name=request.organisation, kind=request.kind,
                         website=request.website, email=request.email, phone=request.phone,
@@ -94,7 +99,10 @@ def approve_signup(request: SignupRequest, decider: User) -> Invitation:
 
 
 def reject_signup(request: SignupRequest, decider: User, note: str) -> None:
-    if request.status != "pending":
+    claimed = db.session.execute(update(SignupRequest).where(
+        SignupRequest.id == request.id, SignupRequest.status == "pending").values(status="rejected"))
+    if claimed.rowcount != 1:
+        db.session.rollback()
         raise AccountError("this request was already decided")
     request.status, request.decided_at, request.decided_by = "rejected", utc_now(), decider
     request.decision_note = note.strip() or None
@@ -166,10 +174,17 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
     """The invited person's account, created with their password."""
     from portal.accounts.services import create_user
 
-    user = create_user(invitation.email, password, "operator", operator_ref=invitation.operator.ref)
-    invitation.accepted_at = utc_now()
-    db.session.commit()
-    return user
+    # Accept once, even on a double click: the second request finds it taken.
+    claimed = db.session.execute(update(Invitation).where(
+        Invitation.id == invitation.id, Invitation.accepted_at.is_(None)).values(accepted_at=utc_now()))
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise AccountError("this invitation was already used")
+    try:
+        return create_user(invitation.email, password, "operator", operator_ref=invitation.operator.ref)
+    except IntegrityError as exc:  # the same e-mail created at the same moment
+        db.session.rollback()
+        raise AccountError("an account already uses this e-mail address") from exc
 
 
 # -- passwords ---------------------------------------------------------------------------------

@@ -20,9 +20,11 @@ from portal.extensions import db
 from portal.permissions import may, operator_for, signed_in
 from portal.workspace import bp
 
+MAX_ID = 2**31 - 1  # what an INTEGER column holds: larger ids do not exist
+
 
 def _signup_for(request_id: int) -> SignupRequest:
-    found = db.session.get(SignupRequest, request_id)
+    found = db.session.get(SignupRequest, request_id) if request_id <= MAX_ID else None
     if found is None:
         abort(404)
     if not may(current_user, "decide_signup", found):
@@ -57,7 +59,10 @@ def signup_approve(request_id: int):
         abort(400)
     if found.status != "pending":
         return redirect(url_for("workspace.signups"))
-    approve_signup(found, current_user)
+    try:
+        approve_signup(found, current_user)
+    except AccountError:  # decided meanwhile (a double click, a colleague)
+        return redirect(url_for("workspace.signups"))
     return redirect(url_for("workspace.signups", done="approved"))
 
 
@@ -70,7 +75,10 @@ def signup_reject(request_id: int):
         return redirect(url_for("workspace.signups"))
     if not form.validate_on_submit():
         return _render_signups({request_id: form}, status=400)
-    reject_signup(found, current_user, form.note.data)
+    try:
+        reject_signup(found, current_user, form.note.data)
+    except AccountError:
+        return redirect(url_for("workspace.signups"))
     return redirect(url_for("workspace.signups", done="rejected"))
 
 
@@ -100,7 +108,7 @@ def team(ref: str):
 @bp.post("/invitations/<int:invitation_id>/annuler")
 @signed_in
 def invitation_cancel(invitation_id: int):
-    invitation = db.session.get(Invitation, invitation_id)
+    invitation = db.session.get(Invitation, invitation_id) if invitation_id <= MAX_ID else None
     if invitation is None:
         abort(404)
     if not may(current_user, "invite_colleague", invitation.operator):

@@ -127,7 +127,8 @@ def _render_course_form(operator, form, course=None, errors=None, conflict=None,
 def _save(operator, form, course=None):
     ref = course.ref if course is not None else new_ref(operator, form.title.data or "")
     data, rows = _exchange_data(form, ref)
-    expected = int(form.version.data) if course is not None and (form.version.data or "").isdigit() else None
+    version = (form.version.data or "").strip()
+    expected = int(version) if course is not None and version.isascii() and version.isdigit() else None
     try:
         saved = save_course(operator, data, rules.today(), actor=current_user, expected_version=expected,
                             entry_rows=rows)

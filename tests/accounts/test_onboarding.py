@@ -277,3 +277,31 @@ def test_newlines_in_a_name_never_reach_an_e_mail_header(app, people, log_mail):
     [notice] = mails(log_mail)
     assert notice["subject"].startswith("Passerelle : Evil Bcc: x@example.org")  # one line: no new header
     assert notice["to"] == "coord@example.org"
+
+
+def test_validating_twice_creates_one_operator_and_one_invitation(app, people, log_mail):
+    app.test_client().post("/inscription", data=SIGNUP)
+    request_id = db.session.scalar(select(SignupRequest.id))
+    coordinator, admin = signed_in_client(app, people["coordinator"]), signed_in_client(app, people["admin"])
+    from portal.accounts.onboarding import approve_signup
+
+    stale = db.session.get(SignupRequest, request_id)
+    assert coordinator.post(f"/espace/demandes/{request_id}/valider").status_code == 302
+    # A colleague's page was opened before: its click (or a double click) finds it decided.
+    assert admin.post(f"/espace/demandes/{request_id}/valider").status_code == 302
+    with pytest.raises(Exception, match="already decided"):  # the database decides, not the loaded object
+        approve_signup(stale, db.session.get(User, 1))
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Operator.id)).where(Operator.name == SIGNUP["organisation"])) == 1
+    assert db.session.scalar(select(func.count(Invitation.id))) == 1
+
+
+def test_huge_ids_and_odd_versions_are_not_errors(app, people):
+    admin = signed_in_client(app, people["admin"])
+    assert admin.post("/espace/demandes/99999999999/valider").status_code == 404
+    assert admin.post("/espace/invitations/99999999999999999999/annuler").status_code == 404
+    operator = signed_in_client(app, people["operator A"])
+    from tests.workspace.test_courses import FORM
+
+    response = operator.post("/espace/cours/course-a/modifier", data=dict(FORM, site="site-a", version="²"))
+    assert response.status_code in (302, 409)
