@@ -74,6 +74,11 @@ def register_extensions(app: Flask) -> None:
     # The locale is chosen per request (Flask-Babel caches it on the app context).
     app.before_request(flask_babel.refresh)
     app.jinja_env.globals["get_locale"] = get_locale
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     limiter.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -45,6 +45,9 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (rate limits count the
+    # visitor's address, not the proxy's). 0: the portal faces the network itself.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     RATELIMIT_HEADERS_ENABLED = True
     # E-mail: without MAIL_SERVER, messages are written to the log instead of sent.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

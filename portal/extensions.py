@@ -14,5 +14,5 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# No default limit: only sign-in is limited (see accounts.views).
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+# No default limit: only the account pages are limited (see accounts.views, workspace.team_views).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])  # storage: RATELIMIT_STORAGE_URI

@@ -97,7 +97,8 @@ def may(user: Any, action: str, target: Any = None) -> bool:
 
 
 # What an operator (or an admin) does to its own offer and team.
-OPERATOR_WRITES = ("confirm_operator", "create_course", "create_site", "import_operator", "invite_colleague")
+OPERATOR_WRITES = ("confirm_operator", "create_course", "create_site", "import_operator", "invite_colleague",
+                   "edit_operator")
 
 
 def _load_for(model: type, ref: str, action: str) -> Any:

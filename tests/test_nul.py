@@ -31,4 +31,4 @@ def test_api_names_the_parameter(client):
     response = client.get("/api/v1/courses?q=a%00b")
     assert response.status_code == 400
     assert response.get_json()["error"]["parameter"] == "q"
-    assert client.get("/api/v1/courses/x%00y").status_code == 400
+    assert client.get("/api/v1/courses/x%00y").status_code == 404  # no such course

@@ -49,6 +49,17 @@ class CodeForm(FlaskForm):
         Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message=_l("The code has 6 digits."))])
 
 
+class SecondFactorForm(CodeForm):
+    """Set up the second factor; replacing one asks for the password too."""
+
+    current = PasswordField(_l("Your password"), validators=[Optional(), Length(max=200)])
+
+
+class PasswordCheckForm(FlaskForm):
+    current = PasswordField(_l("Your password"), validators=[
+        DataRequired(message=_l("Give your password.")), Length(max=200)])
+
+
 class ConfirmForm(FlaskForm):
     """A button that changes something: only its CSRF token."""
 

@@ -35,6 +35,10 @@ class User(UserMixin, db.Model):
     # a code is never accepted twice.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # Wrong codes in a row, and until when codes are refused after too many (kept here, not in the
+    # session cookie, so that a replayed cookie does not reset the count).
+    totp_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    totp_locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     operator: Mapped[Operator | None] = relationship()
 

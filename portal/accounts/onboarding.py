@@ -47,6 +47,16 @@ def request_signup(**fields: Any) -> SignupRequest:
     return request
 
 
+def tell_address_in_use(email: str, organisation: str) -> None:
+    """Someone asked for an account with an address that has one (or a request): tell its owner."""
+    with mail_context():
+        subject = _("Passerelle: you already have an account or a request")
+        body = render_template("accounts/email/address_in_use.txt", organisation=organisation,
+                               login=url_for("accounts.login", _external=True),
+                               forgot=url_for("accounts.forgot_password", _external=True))
+    send_mail([normalise_email(email)], subject, body)
+
+
 def reviewers_of(bassin: str) -> list[str]:
     """Who validates sign-ups of a bassin: its coordinators, else the admins."""
     coordinators = list(db.session.scalars(select(User.email).where(
@@ -88,7 +98,7 @@ def approve_signup(request: SignupRequest, decider: User) -> Invitation:
         db.session.rollback()
         raise AccountError("this request was already decided")
     operator = Operator(ref=operator_ref_for(request.organisation), name=request.organisation, kind=request.kind,
-                        website=request.website, email=request.email, phone=request.phone,
+                        website=request.website, phone=request.phone,  # the sign-in e-mail stays private
                         home_bassin=request.bassin_efe)
     db.session.add(operator)
     request.status, request.decided_at, request.decided_by, request.operator = "approved", utc_now(), decider, operator

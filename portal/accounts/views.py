@@ -2,6 +2,7 @@
 and the account page."""
 from __future__ import annotations
 
+import datetime as dt
 import time
 from urllib.parse import urlsplit
 
@@ -17,10 +18,12 @@ from portal.accounts.forms import (
     ConfirmForm,
     ForgotPasswordForm,
     LoginForm,
+    PasswordCheckForm,
     PasswordChoiceForm,
+    SecondFactorForm,
     SignupForm,
 )
-from portal.accounts.models import User
+from portal.accounts.models import User, utc_now
 from portal.accounts.onboarding import (
     accept_invitation,
     email_in_use,
@@ -28,6 +31,7 @@ from portal.accounts.onboarding import (
     request_signup,
     send_password_reset,
     set_password,
+    tell_address_in_use,
     user_for_reset,
 )
 from portal.accounts.services import AccountError, authenticate, verify_password
@@ -36,9 +40,11 @@ from portal.extensions import db, limiter
 from portal.geo.gazetteer import get_gazetteer
 from portal.permissions import public, signed_in, signed_in_setup
 
-# How long the code step of a sign-in waits, and how many wrong codes it takes.
+# How long the code step of a sign-in waits; after MAX_CODE_TRIES wrong codes in a row the
+# account refuses codes for LOCK_MINUTES.
 PENDING_SECONDS = 300
 MAX_CODE_TRIES = 5
+LOCK_MINUTES = 15
 
 
 def _safe_next(target: str | None) -> str:
@@ -68,14 +74,14 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user is not None and user.totp_secret:
             # The password is right; the second factor decides.
-            session["pending_sign_in"] = {"user": user.id, "at": time.time(), "tries": 0}
+            session["pending_sign_in"] = {"user": user.id, "at": time.time()}
             return redirect(url_for("accounts.login_code", next=request.args.get("next")))
         if user is not None:
             return _finish_sign_in(user, request.args.get("next"))
         error = _("This e-mail address and password do not match an account.")
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form, error=error,
-                           signed_out=request.args.get("signed_out") == "1",
+                           signed_out=request.args.get("signed_out") == "1", locked=request.args.get("locked") == "1",
                            password_changed=request.args.get("password") == "1"), status
 
 
@@ -89,19 +95,26 @@ def login_code():
         session.pop("pending_sign_in", None)
         return redirect(url_for("accounts.login", next=request.args.get("next")))
     form = CodeForm()
-    if form.validate_on_submit():
+    locked = user.totp_locked_until is not None and user.totp_locked_until > utc_now()
+    if locked:
+        form.code.errors = [_("Too many wrong codes. For your safety, wait %(num)s minutes, then sign in again.",
+                              num=LOCK_MINUTES)]
+    elif form.validate_on_submit():
         step = totp.accepted_step(user.totp_secret, form.code.data, user.totp_last_step)
         if step is not None:
-            user.totp_last_step = step
+            user.totp_last_step, user.totp_failures = step, 0
             db.session.commit()
             return _finish_sign_in(user, request.args.get("next"))
-        pending["tries"] += 1
-        session["pending_sign_in"] = pending
-        if pending["tries"] >= MAX_CODE_TRIES:
+        # Counted on the account, not in the session cookie (a replayed cookie would reset it).
+        user.totp_failures = (user.totp_failures or 0) + 1
+        if user.totp_failures >= MAX_CODE_TRIES:
+            user.totp_failures, user.totp_locked_until = 0, utc_now() + dt.timedelta(minutes=LOCK_MINUTES)
+            db.session.commit()
             session.pop("pending_sign_in", None)
-            return redirect(url_for("accounts.login", next=request.args.get("next")))
+            return redirect(url_for("accounts.login", next=request.args.get("next"), locked=1))
+        db.session.commit()
         form.code.errors.append(_("This code is not right, or it was already used. Wait for the next one."))
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" or locked else 200
     return render_template("accounts/login_code.html", form=form), status
 
 
@@ -124,10 +137,12 @@ def signup():
         postal = get_gazetteer().postal_code(form.postal_code.data.strip())
         if postal is None:
             form.postal_code.errors.append(_("This postal code is not in Wallonia."))
-        if email_in_use(form.email.data):
-            form.email.errors.append(_("An account or a request already uses this e-mail address. "
-                                       "Forgot your password? Ask for a new one on the sign-in page."))
-        if postal is not None and not form.email.errors:
+        if postal is not None and email_in_use(form.email.data):
+            # Same page as for a new request (no one learns which addresses have accounts); the
+            # address's owner is told by e-mail how to sign in.
+            tell_address_in_use(form.email.data, form.organisation.data.strip())
+            return render_template("accounts/signup_sent.html", bassin=postal.bassin_efe)
+        if postal is not None:
             request_signup(organisation=form.organisation.data.strip(), kind=form.kind.data,
                            postal_code=postal.code, locality=postal.main_locality.name, bassin_efe=postal.bassin_efe,
                            website=(form.website.data or "").strip() or None,
@@ -148,8 +163,6 @@ def accept_invitation_view(token: str):
         invitation = invitation_for(token)
     except TokenError as error:
         return render_template("accounts/link_invalid.html", expired=error.expired, kind="invitation"), 410
-    if current_user.is_authenticated:
-        logout_user()
     form = PasswordChoiceForm()
     if form.validate_on_submit():
         try:
@@ -160,6 +173,7 @@ def accept_invitation_view(token: str):
             form.password.errors.append(_("An account already uses this e-mail address. Sign in, or ask for a "
                                           "new password on the sign-in page."))
         else:
+            logout_user()  # whoever was signed in on this browser: the new account takes over
             return _finish_sign_in(user, url_for("workspace.operator", ref=invitation.operator.ref, welcome=1))
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/invitation.html", form=form, invitation=invitation), status
@@ -201,7 +215,8 @@ def reset_password(token: str):
 @signed_in
 def account():
     return render_template("accounts/account.html", password_form=ChangePasswordForm(),
-                           action_form=ConfirmForm(), changed=request.args.get("changed"))
+                           action_form=ConfirmForm(), off_form=PasswordCheckForm(prefix="off"),
+                           changed=request.args.get("changed"))
 
 
 @bp.post("/compte/mot-de-passe")
@@ -217,41 +232,51 @@ def change_password():
             return redirect(url_for("accounts.account", changed="password"))
         form.current.errors.append(_("This is not your current password."))
     return render_template("accounts/account.html", password_form=form, action_form=ConfirmForm(),
-                           changed=None), 400
+                           off_form=PasswordCheckForm(formdata=None, prefix="off"), changed=None), 400
 
 
 @bp.route("/compte/double-authentification", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 @signed_in_setup
 def second_factor():
-    """Set up (or replace) the second factor: scan the QR code, type a code to prove it works."""
+    """Set up (or replace) the second factor: scan the QR code, type a code to prove it works;
+    replacing one also asks for the password (a session alone may not change it)."""
     secret = session.get("totp_setup")
     if request.method == "GET" or not secret:
         secret = session["totp_setup"] = totp.new_secret()
-    form = CodeForm()
+    form = SecondFactorForm()
+    replacing = bool(current_user.totp_secret)
     if form.validate_on_submit():
+        if replacing and not verify_password(current_user, form.current.data or ""):
+            form.current.errors.append(_("This is not your current password."))
         step = totp.accepted_step(secret, form.code.data, None)
-        if step is not None:
-            current_user.totp_secret, current_user.totp_last_step = secret, step
+        if step is None:
+            form.code.errors.append(_("This code is not right. Check the time of your phone and try the next code."))
+        elif not form.current.errors:
+            current_user.totp_secret, current_user.totp_last_step, current_user.totp_failures = secret, step, 0
             db.session.commit()
             session.pop("totp_setup", None)
             return redirect(_safe_next(request.args.get("next")) if request.args.get("next")
                             else url_for("accounts.account", changed="second_factor"))
-        form.code.errors.append(_("This code is not right. Check the time of your phone and try the next code."))
     uri = totp.provisioning_uri(current_user.email, secret)
     status = 400 if request.method == "POST" else 200
-    return render_template("accounts/second_factor.html", form=form, secret=secret,
+    return render_template("accounts/second_factor.html", form=form, secret=secret, replacing=replacing,
                            qr=totp.qr_svg(uri, _("QR code to scan with your authenticator app")),
                            required=current_user.needs_second_factor), status
 
 
 @bp.post("/compte/double-authentification/desactiver")
+@limiter.limit("10 per hour")
 @signed_in
 def second_factor_off():
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     if current_user.needs_second_factor:
         abort(403)  # coordinators and admins keep it
-    current_user.totp_secret = current_user.totp_last_step = None
-    db.session.commit()
-    return redirect(url_for("accounts.account", changed="second_factor_off"))
+    form = PasswordCheckForm(prefix="off")
+    if form.validate_on_submit() and verify_password(current_user, form.current.data):
+        current_user.totp_secret = current_user.totp_last_step = None
+        db.session.commit()
+        return redirect(url_for("accounts.account", changed="second_factor_off"))
+    if form.current.data:
+        form.current.errors = [_("This is not your current password.")]
+    return render_template("accounts/account.html", password_form=ChangePasswordForm(formdata=None),
+                           action_form=ConfirmForm(), off_form=form, changed=None), 400

@@ -16,7 +16,7 @@ from portal.accounts.onboarding import (
     team_of,
 )
 from portal.accounts.services import AccountError
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.permissions import may, operator_for, signed_in
 from portal.workspace import bp
 
@@ -82,7 +82,12 @@ def signup_reject(request_id: int):
     return redirect(url_for("workspace.signups", done="rejected"))
 
 
+def _inviter() -> str:
+    return f"invitations:{current_user.get_id()}"
+
+
 @bp.route("/organismes/<ref>/equipe", methods=["GET", "POST"])
+@limiter.limit("30 per hour", key_func=_inviter, methods=["POST"])  # no mass mailing from the portal
 @signed_in
 def team(ref: str):
     operator = operator_for(ref, "view_operator")

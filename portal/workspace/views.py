@@ -19,8 +19,10 @@ from portal.permissions import course_for, may, operator_for, signed_in
 from portal.search.queries import describe
 from portal.workspace import bp
 from portal.workspace.courses import CourseErrors, EditConflict, copy_of, new_ref, save_course
+from portal.workspace.form_errors import FormErrors
 from portal.workspace.forms import BLANK_ENTRY_ROWS, CourseForm, choices
 from portal.workspace.history import ACTION_LABELS, SOURCE_LABELS, field_changes
+from portal.workspace.operator_profile import OperatorForm, save_operator
 from portal.workspace.queries import operator_offer, operators_overview
 from portal.workspace.reminders import last_reminders
 from portal.workspace.services import confirm_all
@@ -194,3 +196,21 @@ def course_history(ref: str):
     return render_template("workspace/course_history.html", course=course, changes=changes,
                            sources=SOURCE_LABELS, actions=ACTION_LABELS,
                            may_edit=may(current_user, "edit_course", course))
+
+
+@bp.route("/organismes/<ref>/profil", methods=["GET", "POST"])
+@signed_in
+def operator_profile(ref: str):
+    found = operator_for(ref, "edit_operator")
+    form = OperatorForm(obj=found)
+    errors = FormErrors()
+    if form.validate_on_submit():
+        try:
+            save_operator(found, form, rules.today(), actor=current_user)
+        except FormErrors as failed:
+            db.session.rollback()
+            errors = failed
+        else:
+            return redirect(url_for("workspace.operator", ref=found.ref, profile=1))
+    status = 400 if request.method == "POST" else 200
+    return render_template("workspace/operator_form.html", operator=found, form=form, errors=errors), status

@@ -146,3 +146,21 @@ def test_session_cookie_is_secure_httponly_samesite_and_only_after_sign_in(stric
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert response.status_code == 302
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_behind_a_proxy_each_visitor_has_its_own_limit(tmp_path):
+    """With PROXY_COUNT=1, the limit counts X-Forwarded-For (the visitor), not the proxy's address."""
+    app = make_app(f"sqlite:///{tmp_path / 'proxy.db'}", RATELIMIT_ENABLED=True, PROXY_COUNT=1)
+    from portal.extensions import db, limiter
+
+    with app.app_context():
+        db.create_all()
+        limiter.reset()
+    client = app.test_client()
+
+    def attempt(visitor: str) -> int:
+        return client.post("/connexion", data={"email": "x@example.org", "password": "nope"},
+                           headers={"X-Forwarded-For": visitor}).status_code
+
+    assert [attempt("203.0.113.1") for _ in range(11)][-1] == 429
+    assert attempt("203.0.113.2") == 400  # another visitor is not locked out by the first

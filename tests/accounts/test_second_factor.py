@@ -77,15 +77,27 @@ def test_sign_in_with_a_second_factor_asks_for_the_code(app, users):
     assert other.post("/connexion/code", data={"code": code}).status_code == 400
 
 
-def test_five_wrong_codes_send_back_to_the_password(app, users):
+def test_five_wrong_codes_lock_the_codes_of_the_account_for_a_while(app, users):
     with_second_factor(user("a@example.org"))
     client = app.test_client()
     client.post("/connexion", data={"email": "a@example.org", "password": PASSWORD})
+    saved_cookie = client.get_cookie("session", domain="passerelle.test").value
     for _ in range(4):
         assert client.post("/connexion/code", data={"code": "000000"}).status_code == 400
     response = client.post("/connexion/code", data={"code": "000000"})
-    assert response.status_code == 302 and response.headers["Location"].startswith("/connexion")
+    assert response.status_code == 302 and "locked=1" in response.headers["Location"]
     assert client.get("/connexion/code").status_code == 302
+    # Replaying the cookie from before the wrong codes does not help: the account counts.
+    client.set_cookie("session", saved_cookie, domain="passerelle.test")
+    response = client.post("/connexion/code", data={"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert response.status_code == 400 and "15 minutes" in response.get_data(as_text=True)
+    assert "/connexion" in client.get("/espace/").headers["Location"]
+    # After the lock, the right code works again.
+    account = user("a@example.org")
+    account.totp_locked_until = None
+    db.session.commit()
+    client.post("/connexion", data={"email": "a@example.org", "password": PASSWORD})
+    assert client.post("/connexion/code", data={"code": pyotp.TOTP(TOTP_SECRET).now()}).status_code == 302
 
 
 def test_code_page_without_a_password_first_goes_to_sign_in(app, users):
@@ -99,5 +111,15 @@ def test_operator_may_turn_it_on_and_off(app, users):
     secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
     client.post("/compte/double-authentification", data={"code": pyotp.TOTP(secret).now()})
     assert user("a@example.org").totp_secret == secret
-    assert client.post("/compte/double-authentification/desactiver").status_code == 302
+    assert client.post("/compte/double-authentification/desactiver").status_code == 400  # no password
+    response = client.post("/compte/double-authentification/desactiver", data={"off-current": "wrong password!"})
+    assert response.status_code == 400 and 'id="error-off-current"' in response.get_data(as_text=True)
+    assert user("a@example.org").totp_secret == secret
+    # Replacing it asks for the password too.
+    page = client.get("/compte/double-authentification").get_data(as_text=True)
+    other = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
+    response = client.post("/compte/double-authentification", data={"code": pyotp.TOTP(other).now()})
+    assert response.status_code == 400 and user("a@example.org").totp_secret == secret
+    response = client.post("/compte/double-authentification/desactiver", data={"off-current": PASSWORD})
+    assert response.status_code == 302
     assert user("a@example.org").totp_secret is None
