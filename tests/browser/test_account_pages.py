@@ -46,6 +46,16 @@ def test_operator_tools(open_page, live_server, accounts, width, tmp_path: Path)
     assert page.locator(".qr svg").is_visible()
     check_page(page, "account-second-factor", width)
 
+    goto(page, watch, live_server(f"/espace/organismes/{OPERATOR_REF}"))
+    with page.expect_navigation():
+        page.click("a[href$='/profil']")
+    page.fill("#website", "lire-ecrire.example")
+    watch.expected_error_documents.add((live_server(f"/espace/organismes/{OPERATOR_REF}/profil"), 400))
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator("#error-website").is_visible() and page.input_value("#website") == "lire-ecrire.example"
+    check_page(page, "workspace-operator-details-error", width)
+
     goto(page, watch, live_server(f"/espace/organismes/{OPERATOR_REF}/equipe"))
     page.fill("#email", "not an e-mail")
     watch.expected_error_documents.add((live_server(f"/espace/organismes/{OPERATOR_REF}/equipe"), 400))
