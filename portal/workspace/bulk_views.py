@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -143,23 +144,32 @@ def operator_export(ref: str, fmt: str):
     return _download(bulk.xlsx_bytes(rows, operator.ref), fmt, filename)
 
 
+def _handle_import(form: ImportForm, run: Callable[[str, bytes, bool], BulkOutcome],
+                   done_url: Callable[[ImportSummary], str]) -> tuple[BulkOutcome, int] | Response:
+    """An import page's request: on GET the last summary (from the query); on POST run the file
+    (a redirect when written, so a reload does not import twice) or list its problems (400)."""
+    if request.method != "POST":
+        return BulkOutcome(summary=_summary_from_args()), 200
+    if not form.validate_on_submit():
+        return BulkOutcome(_form_problems(form)), 400
+    filename, data = _upload(form)
+    outcome = run(filename, data, form.check_only.data)
+    if not outcome.problems and not outcome.checked_only:
+        return redirect(done_url(outcome.summary))
+    return outcome, 400 if outcome.problems else 200
+
+
 @bp.route("/organismes/<ref>/import", methods=["GET", "POST"])
 @signed_in
 def operator_import(ref: str):
     operator = operator_for(ref, "import_operator")
     form = ImportForm()
-    outcome, status = BulkOutcome(summary=_summary_from_args()), 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            filename, data = _upload(form)
-            outcome = import_operator_file(operator, filename, data, rules.today(), actor=current_user,
-                                           check_only=form.check_only.data)
-            if not outcome.problems and not outcome.checked_only:
-                return redirect(url_for("workspace.operator_import", ref=operator.ref,
-                                        **_summary_args(outcome.summary)))
-        else:
-            outcome = BulkOutcome(_form_problems(form))
-        status = 400 if outcome.problems else 200
+    handled = _handle_import(form, lambda filename, data, check_only: import_operator_file(
+        operator, filename, data, rules.today(), actor=current_user, check_only=check_only),
+        lambda summary: url_for("workspace.operator_import", ref=operator.ref, **_summary_args(summary)))
+    if not isinstance(handled, tuple):
+        return handled
+    outcome, status = handled
     sites = sorted(operator.sites, key=lambda site: site.ref)
     return render_template("workspace/import.html", operator=operator, form=form, outcome=outcome,
                            columns=COLUMN_HELP, sites=[(site.ref, site_address(site)) for site in sites],
@@ -181,17 +191,12 @@ def bassin_export(bassin: str):
 def bassin_import(bassin: str):
     name = _bassin_for(bassin, "import_bassin")
     form = ImportForm()
-    outcome, status = BulkOutcome(summary=_summary_from_args()), 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            filename, data = _upload(form)
-            outcome = import_bassin_file(name, filename, data, rules.today(), actor=current_user,
-                                         check_only=form.check_only.data)
-            if not outcome.problems and not outcome.checked_only:
-                return redirect(url_for("workspace.bassin_import", bassin=name, **_summary_args(outcome.summary)))
-        else:
-            outcome = BulkOutcome(_form_problems(form))
-        status = 400 if outcome.problems else 200
+    handled = _handle_import(form, lambda filename, data, check_only: import_bassin_file(
+        name, filename, data, rules.today(), actor=current_user, check_only=check_only),
+        lambda summary: url_for("workspace.bassin_import", bassin=name, **_summary_args(summary)))
+    if not isinstance(handled, tuple):
+        return handled
+    outcome, status = handled
     return render_template("workspace/import.html", bassin=name, form=form, outcome=outcome,
                            export_url=lambda fmt: url_for("workspace.bassin_export", bassin=name),
                            formats=("json",)), status
