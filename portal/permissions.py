@@ -11,7 +11,7 @@ from functools import wraps
 from typing import Any
 
 from flask import abort, redirect, request, url_for
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -43,7 +43,8 @@ def _signed_in(view: Callable, second_factor: bool) -> Callable:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
+        if not current_user.is_authenticated or not current_user.is_active:
+            logout_user()  # an account disabled meanwhile ends its sessions
             return login_manager.unauthorized()
         if second_factor and current_user.needs_second_factor and not current_user.totp_secret:
             return redirect(url_for("accounts.second_factor", next=request.full_path.rstrip("?")))

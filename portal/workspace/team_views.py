@@ -5,7 +5,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.forms import OPERATOR_KIND_LABELS, ConfirmForm, InviteForm, RejectForm
-from portal.accounts.models import Invitation, SignupRequest, utc_now
+from portal.accounts.models import Invitation, SignupRequest, User, utc_now
 from portal.accounts.onboarding import (
     approve_signup,
     decided_signups,
@@ -107,7 +107,8 @@ def team(ref: str):
         status = 400
     return render_template("workspace/team.html", operator=operator, users=team_of(operator),
                            invitations=invitations_of(operator), form=form, may_invite=may_invite,
-                           action_form=ConfirmForm(), now=utc_now(), invited=request.args.get("invited")), status
+                           action_form=ConfirmForm(), now=utc_now(), invited=request.args.get("invited"),
+                           removed=request.args.get("removed")), status
 
 
 @bp.post("/invitations/<int:invitation_id>/annuler")
@@ -124,3 +125,21 @@ def invitation_cancel(invitation_id: int):
         invitation.cancelled_at = utc_now()
         db.session.commit()
     return redirect(url_for("workspace.team", ref=invitation.operator.ref))
+
+
+@bp.post("/comptes/<int:user_id>/retirer")
+@signed_in
+def user_remove(user_id: int):
+    """A colleague leaves: their account of this operator is disabled (kept for the history)."""
+    user = db.session.get(User, user_id) if user_id <= MAX_ID else None
+    if user is None or user.role != "operator" or user.operator is None:
+        abort(404)
+    if not may(current_user, "invite_colleague", user.operator):
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        abort(400)  # not oneself: another colleague or an admin does it
+    user.active = False
+    db.session.commit()
+    return redirect(url_for("workspace.team", ref=user.operator.ref, removed=user.email))

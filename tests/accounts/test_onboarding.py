@@ -316,3 +316,34 @@ def test_huge_ids_and_odd_versions_are_not_errors(app, people):
 
     response = operator.post("/espace/cours/course-a/modifier", data=dict(FORM, site="site-a", version="²"))
     assert response.status_code in (302, 409)
+
+
+def test_a_colleague_who_leaves_loses_access_at_once(app, people):
+    from portal.accounts.services import create_user
+
+    colleague = create_user("leaving@example.org", PASSWORD, "operator", operator_ref="op-a")
+    leaving = signed_in_client(app, "leaving@example.org")
+    assert leaving.get("/espace/organismes/op-a").status_code == 200
+    operator_a = signed_in_client(app, people["operator A"])
+    me = db.session.scalar(select(User).where(User.email == "a@example.org"))
+    assert operator_a.post(f"/espace/comptes/{me.id}/retirer").status_code == 400  # not oneself
+    response = operator_a.post(f"/espace/comptes/{colleague.id}/retirer")
+    assert response.status_code == 302 and "removed=" in response.headers["Location"]
+    assert "/connexion" in leaving.get("/espace/organismes/op-a").headers["Location"]
+    assert app.test_client().post("/connexion", data={"email": "leaving@example.org",
+                                                      "password": PASSWORD}).status_code == 400
+
+
+def test_remove_access_matrix(app, people):
+    from portal.accounts.services import create_user
+
+    colleague_id = create_user("leaving@example.org", PASSWORD, "operator", operator_ref="op-a").id
+    path = f"/espace/comptes/{colleague_id}/retirer"
+    for who, expected in (("anonymous", LOGIN), ("operator B", 403), ("coordinator", 403)):
+        check_matrix(app, "POST", path, people[who], expected)
+        assert db.session.get(User, colleague_id).active
+    check_matrix(app, "POST", path, people["admin"], 302)
+    assert not db.session.get(User, colleague_id).active
+    check_matrix(app, "POST", "/espace/comptes/999/retirer", people["admin"], 404)
+    admin_id = db.session.scalar(select(User.id).where(User.email == "admin@example.org"))
+    check_matrix(app, "POST", f"/espace/comptes/{admin_id}/retirer", people["admin"], 404)  # not an operator user
