@@ -88,3 +88,13 @@ def link_in(body: str) -> str:
     import re
 
     return re.search(r"https://passerelle\.test(/\S+)", body).group(1)
+
+
+def over_matrix(matrix: dict):
+    """Parametrize a test over every cell of a role × route matrix {(method, path): {person: expected}}."""
+    import pytest
+
+    cases = [(method, path, person, expected) for (method, path), row in matrix.items()
+             for person, expected in row.items()]
+    return pytest.mark.parametrize(("method", "path", "person", "expected"), cases,
+                                   ids=[f"{m} {p} as {who}" for m, p, who, _ in cases])

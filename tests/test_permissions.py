@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from portal.permissions import PUBLIC, SIGNED_IN
-from tests.people import LOGIN, check_matrix, make_people, signed_in_client
+from tests.people import LOGIN, check_matrix, make_people, over_matrix, signed_in_client
 
 # The public pages besides the search, its API and files: signing in, asking for an account,
 # answering an invitation, resetting a password.
@@ -60,12 +60,9 @@ MATRIX = {
     ("POST", "/espace/cours/course-b/archiver"): {"anonymous": LOGIN, "operator A": 403, "operator B": 302,
                                                   "coordinator": 403, "admin": 302},
 }
-CASES = [(method, path, person, expected) for (method, path), row in MATRIX.items()
-         for person, expected in row.items()]
 
 
-@pytest.mark.parametrize(("method", "path", "person", "expected"), CASES,
-                         ids=[f"{m} {p} as {who}" for m, p, who, _ in CASES])
+@over_matrix(MATRIX)
 def test_role_route_matrix(app, people, method, path, person, expected):
     check_matrix(app, method, path, people[person], expected)
 

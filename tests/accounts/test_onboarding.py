@@ -12,7 +12,17 @@ from sqlalchemy import func, select
 from portal.accounts.models import Invitation, SignupRequest, User
 from portal.extensions import db
 from portal.offer.models import Operator
-from tests.people import LOGIN, PASSWORD, check_matrix, link_in, mails, make_people, sign_in, signed_in_client
+from tests.people import (
+    LOGIN,
+    PASSWORD,
+    check_matrix,
+    link_in,
+    mails,
+    make_people,
+    over_matrix,
+    sign_in,
+    signed_in_client,
+)
 
 NEW_PASSWORD = "a new long password"
 SIGNUP = {"organisation": "Alpha Gembloux (test)", "kind": "asbl", "postal_code": "5030",
@@ -226,11 +236,9 @@ MATRIX = {
     ("GET", "/espace/organismes/nope/equipe"): {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 404)},
     ("POST", "/espace/invitations/999/annuler"): {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 404)},
 }
-CASES = [(m, p, who, want) for (m, p), row in MATRIX.items() for who, want in row.items()]
 
 
-@pytest.mark.parametrize(("method", "path", "person", "expected"), CASES,
-                         ids=[f"{m} {p} as {who}" for m, p, who, _ in CASES])
+@over_matrix(MATRIX)
 def test_accounts_role_route_matrix(app, people, method, path, person, expected):
     check_matrix(app, method, path, people[person], expected)
 

@@ -24,7 +24,7 @@ from portal.workspace import bulk
 from tests import factories as f
 from tests.conftest import TODAY
 from tests.html import parse
-from tests.people import LOGIN, check_matrix, make_people, signed_in_client
+from tests.people import LOGIN, check_matrix, make_people, over_matrix, signed_in_client
 
 IMPORT_A = "/espace/organismes/op-a/import"
 BASSIN_IMPORT = "/espace/bassins/Namur/import"
@@ -466,12 +466,9 @@ MATRIX = {
                                                         "coordinator": 403, "admin": 200},
     ("GET", "/espace/bassins/Nulle-part/export.json"): EVERYONE_404,
 }
-CASES = [(method, path, person, expected) for (method, path), row in MATRIX.items()
-         for person, expected in row.items()]
 
 
-@pytest.mark.parametrize(("method", "path", "person", "expected"), CASES,
-                         ids=[f"{m} {p} as {who}" for m, p, who, _ in CASES])
+@over_matrix(MATRIX)
 def test_role_route_matrix(app, people, method, path, person, expected):
     check_matrix(app, method, path, people[person], expected)
 

@@ -11,7 +11,7 @@ from portal.offer.history import CourseChange, changes_of, diff
 from portal.offer.models import Course
 from tests import factories as f
 from tests.conftest import TODAY
-from tests.people import LOGIN, check_matrix, make_people, signed_in_client
+from tests.people import LOGIN, check_matrix, make_people, over_matrix, signed_in_client
 from tests.workspace.test_courses import FORM
 
 
@@ -87,10 +87,8 @@ MATRIX = {
     ("GET", "/espace/cours/nope/historique"): {"anonymous": LOGIN, "operator A": 404, "operator B": 404,
                                                "coordinator": 404, "admin": 404},
 }
-CASES = [(m, p, who, want) for (m, p), row in MATRIX.items() for who, want in row.items()]
 
 
-@pytest.mark.parametrize(("method", "path", "person", "expected"), CASES,
-                         ids=[f"{m} {p} as {who}" for m, p, who, _ in CASES])
+@over_matrix(MATRIX)
 def test_history_role_route_matrix(app, people, method, path, person, expected):
     check_matrix(app, method, path, people[person], expected)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.people import LOGIN, check_matrix, make_people, signed_in_client
+from tests.people import LOGIN, check_matrix, make_people, over_matrix, signed_in_client
 
 DETAILS = {"name": "Opérateur A renommé", "kind": "cpas", "email": "accueil@example.org",
            "phone": "081 11 22 33", "website": "https://a.example.org", "description": "Cours du soir."}
@@ -53,10 +53,8 @@ MATRIX = {
     ("GET", "/espace/organismes/nope/profil"): {"anonymous": LOGIN, "operator A": 404, "operator B": 404,
                                                "coordinator": 404, "admin": 404},
 }
-CASES = [(m, p, who, want) for (m, p), row in MATRIX.items() for who, want in row.items()]
 
 
-@pytest.mark.parametrize(("method", "path", "person", "expected"), CASES,
-                         ids=[f"{m} {p} as {who}" for m, p, who, _ in CASES])
+@over_matrix(MATRIX)
 def test_profile_role_route_matrix(app, people, method, path, person, expected):
     check_matrix(app, method, path, people[person], expected)

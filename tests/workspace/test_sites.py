@@ -14,7 +14,7 @@ from portal.geo.gazetteer import get_gazetteer
 from portal.offer.models import Site
 from tests.conftest import make_app
 from tests.html import parse
-from tests.people import LOGIN, PASSWORD, check_matrix, make_people, signed_in_client
+from tests.people import LOGIN, PASSWORD, check_matrix, make_people, over_matrix, signed_in_client
 
 NEW = "/espace/organismes/op-a/lieux/nouveau"
 FORM = {"name": "Maison de quartier", "street": "Rue de Dave 12", "postal_code": "5100", "locality": "jambes",
@@ -272,12 +272,9 @@ MATRIX = {
     ("GET", "/espace/lieux/position?postal_code=5000"): {"anonymous": LOGIN, "operator A": 200, "operator B": 200,
                                                          "coordinator": 200, "admin": 200},
 }
-CASES = [(method, path, person, expected) for (method, path), row in MATRIX.items()
-         for person, expected in row.items()]
 
 
-@pytest.mark.parametrize(("method", "path", "person", "expected"), CASES,
-                         ids=[f"{m} {p} as {who}" for m, p, who, _ in CASES])
+@over_matrix(MATRIX)
 def test_role_route_matrix(app, people, method, path, person, expected):
     check_matrix(app, method, path, people[person], expected)
     assert db.session.scalar(select(Site.postal_code).where(Site.ref == "site-b")) == "4000"
