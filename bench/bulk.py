@@ -29,7 +29,7 @@ from portal.extensions import db  # noqa: E402
 from portal.geo.gazetteer import get_gazetteer  # noqa: E402
 from portal.offer.models import Operator  # noqa: E402
 from portal.offer.services import import_offer  # noqa: E402
-from portal.workspace import bulk  # noqa: E402
+from portal.workspace import bulk_files  # noqa: E402
 from portal.workspace.bulk_services import import_operator_file, operator_rows  # noqa: E402
 
 TODAY = dt.date(2026, 11, 27)
@@ -76,9 +76,9 @@ def run(url: str, backend: str, size: int) -> None:
         operator = db.session.scalar(select(Operator).where(Operator.ref == "bench-op"))
         figures = []
         rows, seconds, _ = timed("rows", operator_rows, operator)
-        csv_data, csv_seconds, _ = timed("csv", bulk.csv_bytes, rows)
+        csv_data, csv_seconds, _ = timed("csv", bulk_files.csv_bytes, rows)
         figures.append(("export CSV", seconds + csv_seconds, len(csv_data)))
-        xlsx_data, xlsx_seconds, _ = timed("xlsx", bulk.xlsx_bytes, rows, "cours")
+        xlsx_data, xlsx_seconds, _ = timed("xlsx", bulk_files.xlsx_bytes, rows, "cours")
         figures.append(("export XLSX", seconds + xlsx_seconds, len(xlsx_data)))
         changed = csv_data.replace(b"Fran\xc3\xa7ais oral", b"Fran\xc3\xa7ais oral et \xc3\xa9crit")
         for label, name, data, check in (("check CSV (every course changed)", "c.csv", changed, True),

@@ -24,8 +24,8 @@ from portal.offer.exchange import (
 from portal.offer.models import Course, Operator, Site
 from portal.offer.services import ImportSummary, import_offer
 from portal.permissions import operator_bassins
-from portal.workspace import bulk
-from portal.workspace.bulk import FileRefused, Problem
+from portal.workspace import bulk, bulk_files
+from portal.workspace.bulk_files import FileRefused, Problem
 from portal.workspace.courses import new_ref
 
 
@@ -91,12 +91,12 @@ def import_operator_file(operator: Operator, filename: str, data: bytes, today: 
     row_numbers: list[int] | None = None
     courses: list[dict[str, Any]] = []
     try:
-        kind = bulk.file_format(filename, data)
+        kind = bulk_files.file_format(filename, data)
         if kind == "json":
-            document = bulk.read_json(data)
+            document = bulk_files.read_json(data)
             problems = _other_operators(document, operator)
         else:
-            sheet = bulk.read_csv(data) if kind == "csv" else bulk.read_xlsx(data)
+            sheet = bulk_files.read_csv(data) if kind == "csv" else bulk_files.read_xlsx(data)
             stored = {course.ref: course_dict(course) for course in _courses_of(operator)}
             courses, row_numbers, problems = bulk.courses_from_sheet(
                 sheet, stored, lambda title, taken: new_ref(operator, title, taken))
@@ -113,10 +113,10 @@ def import_bassin_file(bassin: str, filename: str, data: bytes, today: dt.date, 
     """Import a bassin's cadastre from a ``passerelle-offer/1`` JSON file: every site in the bassin,
     operators new or already there; all or nothing. ``check_only`` writes nothing."""
     try:
-        if bulk.file_format(filename, data) != "json":
+        if bulk_files.file_format(filename, data) != "json":
             raise FileRefused(Problem(_("A bassin's cadastre is imported from a passerelle-offer/1 JSON file "
                                         "(.json).")))
-        document = bulk.read_json(data)
+        document = bulk_files.read_json(data)
     except FileRefused as refused:
         return BulkOutcome(refused.problems)
     return _run(document, today, _outside_bassin(document, bassin), None, check_only=check_only, actor=actor,
@@ -128,8 +128,8 @@ def _run(document: Any, today: dt.date, problems: list[Problem],
          source: str) -> BulkOutcome:
     """Import ``document`` (or only check it, when asked or when ``problems`` were already found),
     adding the import's own errors, by row (``rows``: row numbers and courses) or by JSON path."""
-    if _course_count(document) > bulk.MAX_ROWS:
-        return BulkOutcome([Problem(_("The file has more than %(max)s courses: split it.", max=bulk.MAX_ROWS))])
+    if _course_count(document) > bulk_files.MAX_ROWS:
+        return BulkOutcome([Problem(_("The file has more than %(max)s courses: split it.", max=bulk_files.MAX_ROWS))])
     try:
         # With problems already found, the import still runs (rolled back) to list its own too.
         summary = import_offer(document, get_gazetteer(), today, actor=actor, source=source,

@@ -18,8 +18,8 @@ from portal.normalise import fold
 from portal.offer import rules
 from portal.offer.services import Counts, ImportSummary
 from portal.permissions import may, operator_for, signed_in
-from portal.workspace import bp, bulk
-from portal.workspace.bulk import Problem
+from portal.workspace import bp, bulk_files
+from portal.workspace.bulk_files import Problem
 from portal.workspace.bulk_services import (
     BulkOutcome,
     bassin_document,
@@ -119,7 +119,7 @@ def _summary_from_args() -> ImportSummary | None:
 def _upload(form: ImportForm) -> tuple[str, bytes]:
     upload = form.file.data
     try:
-        return upload.filename or "", upload.stream.read(bulk.MAX_BYTES + 1)  # one byte more: "too big"
+        return upload.filename or "", upload.stream.read(bulk_files.MAX_BYTES + 1)  # one byte more: "too big"
     finally:
         upload.close()  # a large upload is a temporary file
 
@@ -132,7 +132,7 @@ def _form_problems(form: ImportForm) -> list[Problem]:
 @bp.get("/organismes/<ref>/export.<fmt>")
 @signed_in
 def operator_export(ref: str, fmt: str):
-    if fmt not in bulk.FORMATS:
+    if fmt not in bulk_files.FORMATS:
         abort(404)
     operator = operator_for(ref, "export_operator")
     filename = f"{operator.ref}-cours-{rules.today().isoformat()}.{fmt}"
@@ -140,8 +140,8 @@ def operator_export(ref: str, fmt: str):
         return _download(_json(operator_document(operator)), fmt, filename)
     rows = operator_rows(operator)
     if fmt == "csv":
-        return _download(bulk.csv_bytes(rows), fmt, filename)
-    return _download(bulk.xlsx_bytes(rows, operator.ref), fmt, filename)
+        return _download(bulk_files.csv_bytes(rows), fmt, filename)
+    return _download(bulk_files.xlsx_bytes(rows, operator.ref), fmt, filename)
 
 
 def _handle_import(form: ImportForm, run: Callable[[str, bytes, bool], BulkOutcome],
@@ -174,7 +174,7 @@ def operator_import(ref: str):
     return render_template("workspace/import.html", operator=operator, form=form, outcome=outcome,
                            columns=COLUMN_HELP, sites=[(site.ref, site_address(site)) for site in sites],
                            export_url=lambda fmt: url_for("workspace.operator_export", ref=operator.ref, fmt=fmt),
-                           formats=bulk.FORMATS), status
+                           formats=bulk_files.FORMATS), status
 
 
 # -- a bassin's cadastre ----------------------------------------------------------------------

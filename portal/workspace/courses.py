@@ -57,7 +57,7 @@ def save_course(operator: Operator, data: dict[str, Any], today: dt.date, *, act
     return db.session.scalar(select(Course).where(Course.ref == data["ref"]))
 
 
-def _plain_words() -> tuple[tuple[str, str], ...]:
+def course_plain_words() -> tuple[tuple[str, str], ...]:
     """The exchange format's messages (English, for files) said for the form's users."""
     return (
         ("is above level_max", _("The lowest level is above the highest level.")),
@@ -71,7 +71,7 @@ def _plain_words() -> tuple[tuple[str, str], ...]:
 
 
 def _field_errors(errors: list[str], entry_rows: list[int]) -> CourseErrors:
-    return form_errors(errors, "operators[0].courses[0]", known=_plain_words(),
+    return form_errors(errors, "operators[0].courses[0]", known=course_plain_words(),
                        rows={"entries": entry_rows}, into=CourseErrors)
 
 

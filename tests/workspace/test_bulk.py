@@ -20,7 +20,7 @@ from portal.offer.exchange import validate_document
 from portal.offer.history import CourseChange
 from portal.offer.models import Course
 from portal.offer.services import export_offer
-from portal.workspace import bulk
+from portal.workspace import bulk, bulk_files
 from tests import factories as f
 from tests.conftest import TODAY
 from tests.html import parse
@@ -106,7 +106,7 @@ def test_csv_export_is_one_row_per_course_in_excel_friendly_utf8(operator_a):
     assert response.headers["Content-Disposition"] == f'attachment; filename="op-a-cours-{TODAY}.csv"'
     content = response.data
     assert content.startswith(b"\xef\xbb\xbf")
-    assert content.decode("utf-8-sig").split("\r\n", 1)[0] == ",".join(bulk.COLUMNS)
+    assert content.decode("utf-8-sig").split("\r\n", 1)[0] == ",".join(bulk_files.COLUMNS)
     rows = {row["ref"]: row for row in csv_rows(content)}
     assert set(rows) == {"course-a", "course-fixed"}
     fixed = rows["course-fixed"]
@@ -124,7 +124,7 @@ def test_xlsx_export_has_date_cells_and_keeps_formulas_as_text(operator_a):
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).worksheets[0]
     header = [cell.value for cell in sheet[1]]
-    assert header == list(bulk.COLUMNS)
+    assert header == list(bulk_files.COLUMNS)
     rows = {row[0].value: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
     fixed = rows["course-fixed"]
     assert fixed["title"].value == "=Soir (formule)" and fixed["title"].data_type == "s"
@@ -289,7 +289,7 @@ def test_json_of_another_operator_is_refused(operator_a):
     assert export_offer() == before
 
 
-ROWS_LIMIT = HEADER + "\n" + "\n".join(",site-a,Cours,fle,A1,A2,rolling,,,," for _ in range(bulk.MAX_ROWS + 1))
+ROWS_LIMIT = HEADER + "\n" + "\n".join(",site-a,Cours,fle,A1,A2,rolling,,,," for _ in range(bulk_files.MAX_ROWS + 1))
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
@@ -305,7 +305,7 @@ ROWS_LIMIT = HEADER + "\n" + "\n".join(",site-a,Cours,fle,A1,A2,rolling,,,," for
     ("cours.xlsx", "not a zip at all", "The file cannot be read as an Excel workbook (.xlsx)."),
     ("cours.json", "{\"format\": ", "The file is not valid JSON (line 1, column 12"),
     ("cours.json", "[]", "$: must be an object"),
-    ("cours.csv", b"x" * (bulk.MAX_BYTES + 1), "The file is larger than 5 MB."),
+    ("cours.csv", b"x" * (bulk_files.MAX_BYTES + 1), "The file is larger than 5 MB."),
     ("cours.csv", ROWS_LIMIT, "The file has more than 5000 rows: split it."),
     ("cours.csv", HEADER + "\n,site-a,T,fle,A1,A2,rolling,,,,,oops", "There is a value in column L, which has no name"),
 ], ids=["unknown column", "missing column", "empty", "blank lines", "header only", "twice", "pdf", "xls",
@@ -506,23 +506,23 @@ def test_bad_cells_say_why(column, cell):
 
 def test_csv_reading_sniffs_the_separator_and_guards_formulas():
     rows = [bulk.course_row(dict(f.course("c1", title=title), entries=[]), "") for title in ("=1+1", "'=x", "'a")]
-    content = bulk.csv_bytes(rows)
-    sheet = bulk.read_csv(content)
-    assert sheet.columns == list(bulk.COLUMNS)
+    content = bulk_files.csv_bytes(rows)
+    sheet = bulk_files.read_csv(content)
+    assert sheet.columns == list(bulk_files.COLUMNS)
     assert [row["title"] for _number, row in sheet.rows] == ["=1+1", "'=x", "'a"]
-    sheet = bulk.read_csv(b"site;title;kind;level_min;level_max;entry_mode\r\ns;a, b;fle;A1;A1;rolling\r\n")
+    sheet = bulk_files.read_csv(b"site;title;kind;level_min;level_max;entry_mode\r\ns;a, b;fle;A1;A1;rolling\r\n")
     assert sheet.rows == [(2, {"site": "s", "title": "a, b", "kind": "fle", "level_min": "A1", "level_max": "A1",
                                "entry_mode": "rolling"})]
 
 
 def test_file_format_by_extension_then_content():
-    assert bulk.file_format("a.CSV", b"x") == "csv"
-    assert bulk.file_format("C:\\Users\\a\\cours.xlsx", b"x") == "xlsx"
-    assert bulk.file_format("cours", b"PK\x03\x04...") == "xlsx"
-    assert bulk.file_format("cours", b"\xef\xbb\xbf {}") == "json"
-    assert bulk.file_format("cours", b"ref,site") == "csv"
-    with pytest.raises(bulk.FileRefused):
-        bulk.file_format("cours.ods", b"x")
+    assert bulk_files.file_format("a.CSV", b"x") == "csv"
+    assert bulk_files.file_format("C:\\Users\\a\\cours.xlsx", b"x") == "xlsx"
+    assert bulk_files.file_format("cours", b"PK\x03\x04...") == "xlsx"
+    assert bulk_files.file_format("cours", b"\xef\xbb\xbf {}") == "json"
+    assert bulk_files.file_format("cours", b"ref,site") == "csv"
+    with pytest.raises(bulk_files.FileRefused):
+        bulk_files.file_format("cours.ods", b"x")
 
 
 def test_exchange_errors_are_said_by_row_and_column():
@@ -542,7 +542,7 @@ def test_exchange_errors_are_said_by_row_and_column():
 
 
 def test_rows_without_ref_get_refs_unique_in_the_file_too():
-    sheet = bulk.Sheet(columns=["ref", "title"], rows=[(2, {"ref": "", "title": "Cours"}),
+    sheet = bulk_files.Sheet(columns=["ref", "title"], rows=[(2, {"ref": "", "title": "Cours"}),
                                                        (3, {"ref": None, "title": "Cours"}),
                                                        (4, {"ref": "op-cours-2", "title": "Autre"})])
     def make_ref(title, taken):  # like new_ref, without the database
@@ -559,7 +559,7 @@ def test_rows_without_ref_get_refs_unique_in_the_file_too():
 
 def test_columns_left_out_keep_the_stored_value_but_not_the_confirmation():
     kept = f.course("c1", description="Gardée", confirmed_at="2026-01-01")
-    sheet = bulk.Sheet(columns=["ref", "title"], rows=[(2, {"ref": "c1", "title": "Nouveau"})])
+    sheet = bulk_files.Sheet(columns=["ref", "title"], rows=[(2, {"ref": "c1", "title": "Nouveau"})])
     [course], _numbers, _problems = bulk.courses_from_sheet(sheet, {"c1": kept}, lambda title, taken: "x")
     assert "confirmed_at" not in course  # the import confirms the course today if it changes
     assert course == {key: value for key, value in dict(kept, title="Nouveau").items() if key != "confirmed_at"}
@@ -572,11 +572,11 @@ def test_an_xlsx_that_unpacks_to_gigabytes_is_refused_before_reading():
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/sharedStrings.xml", b"<a>" + b" " * (bulk.MAX_UNPACKED_BYTES + 10) + b"</a>")
+        archive.writestr("xl/sharedStrings.xml", b"<a>" + b" " * (bulk_files.MAX_UNPACKED_BYTES + 10) + b"</a>")
     data = buffer.getvalue()
-    assert len(data) < bulk.MAX_BYTES
-    with pytest.raises(bulk.FileRefused) as refused:
-        bulk.read_xlsx(data)
+    assert len(data) < bulk_files.MAX_BYTES
+    with pytest.raises(bulk_files.FileRefused) as refused:
+        bulk_files.read_xlsx(data)
     assert "larger than" in refused.value.problems[0].message
 
 
@@ -591,11 +591,11 @@ def test_gaps_and_blank_lines_count_towards_the_row_limit():
     buffer = io.BytesIO()
     workbook.save(buffer)
     started = time.perf_counter()
-    with pytest.raises(bulk.FileRefused) as refused:
-        bulk.read_xlsx(buffer.getvalue())
+    with pytest.raises(bulk_files.FileRefused) as refused:
+        bulk_files.read_xlsx(buffer.getvalue())
     assert "more than 5000 rows" in refused.value.problems[0].message
-    with pytest.raises(bulk.FileRefused):
-        bulk.read_csv(("\n" * (bulk.MAX_LINES + 5)).encode())
+    with pytest.raises(bulk_files.FileRefused):
+        bulk_files.read_csv(("\n" * (bulk_files.MAX_LINES + 5)).encode())
     assert time.perf_counter() - started < 10
 
 
@@ -626,6 +626,6 @@ def test_bassin_import_may_not_change_an_operator_shown_in_other_bassins(coordin
 @pytest.mark.parametrize("content", ['{"format": "passerelle-offer/1", "operators": [{"ref": "x\\u0000y"}]}',
                                      '{"n": ' + "9" * 5000 + "}"])
 def test_json_with_a_nul_or_a_huge_number_is_refused_with_a_message(content):
-    with pytest.raises(bulk.FileRefused) as refused:
-        bulk.read_json(content.encode())
+    with pytest.raises(bulk_files.FileRefused) as refused:
+        bulk_files.read_json(content.encode())
     assert refused.value.problems[0].message
