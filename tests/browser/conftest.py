@@ -56,6 +56,20 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+def _closing(wsgi_app):
+    """Read each response whole and close it before sending it: when the browser drops a
+    connection (a page closed while its favicon loads), the development server could leave a
+    static file open, and an unclosed file is an error in these tests."""
+    def app(environ, start_response):
+        iterable = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+    return app
+
+
 @dataclass
 class LiveServer:
     app: Flask
@@ -79,7 +93,7 @@ def live_server() -> Iterator[LiveServer]:
         db.create_all()
         import_offer(demo_document(TODAY), get_gazetteer(), TODAY)
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    server = make_server("127.0.0.1", 0, _closing(app.wsgi_app), threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
