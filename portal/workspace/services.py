@@ -2,13 +2,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from portal.extensions import db
+from portal.geo.gazetteer import get_gazetteer
 from portal.offer import history
+from portal.offer.exchange import FORMAT, OfferDocumentError, operator_dict
 from portal.offer.models import Course, Operator
+from portal.offer.services import import_offer
+from portal.workspace.form_errors import form_errors
+
+if TYPE_CHECKING:
+    from portal.workspace.forms import OperatorForm
 
 
 def confirm_all(operator: Operator, today: dt.date, actor: Any = None) -> int:
@@ -21,3 +29,23 @@ def confirm_all(operator: Operator, today: dt.date, actor: Any = None) -> int:
     result = db.session.execute(update(Course).where(*mine).values(confirmed_at=today))
     db.session.commit()
     return result.rowcount or 0
+
+
+def _operator_plain_words() -> tuple[tuple[str, str], ...]:
+    return (
+        ("is not a web address", _("Write the whole address, starting with https://")),
+        ("is not an e-mail address", _("This is not an e-mail address.")),
+    )
+
+
+def save_operator(operator: Operator, form: OperatorForm, today: dt.date, *, actor: Any = None) -> None:
+    """Write the form's details over the operator's; raises FormErrors beside the fields."""
+    text = lambda value: (value or "").strip() or None  # noqa: E731
+    data = dict(operator_dict(operator, with_children=False), name=(form.name.data or "").strip(),
+                kind=form.kind.data, email=text(form.email.data), phone=text(form.phone.data),
+                website=text(form.website.data), description=text(form.description.data))
+    document = {"format": FORMAT, "operators": [{**data, "sites": [], "courses": []}]}
+    try:
+        import_offer(document, get_gazetteer(), today, actor=actor, source="form")
+    except OfferDocumentError as exc:
+        raise form_errors(exc.errors, "operators[0]", known=_operator_plain_words()) from exc

@@ -16,7 +16,7 @@ from portal.offer.exchange import site_dict
 from portal.offer.models import Operator, Site
 from portal.permissions import may, operator_for, signed_in, site_for
 from portal.workspace import bp
-from portal.workspace.site_forms import SiteForm
+from portal.workspace.forms import SiteForm
 from portal.workspace.sites import (
     SiteErrors,
     address_point,

@@ -20,12 +20,11 @@ from portal.search.queries import describe
 from portal.workspace import bp
 from portal.workspace.courses import CourseErrors, EditConflict, copy_of, new_ref, save_course
 from portal.workspace.form_errors import FormErrors
-from portal.workspace.forms import BLANK_ENTRY_ROWS, CourseForm, choices
+from portal.workspace.forms import BLANK_ENTRY_ROWS, CourseForm, OperatorForm, choices
 from portal.workspace.history import ACTION_LABELS, SOURCE_LABELS, field_changes
-from portal.workspace.operator_profile import OperatorForm, save_operator
 from portal.workspace.queries import operator_offer, operators_overview
 from portal.workspace.reminders import last_reminders
-from portal.workspace.services import confirm_all
+from portal.workspace.services import confirm_all, save_operator
 
 
 @bp.get("/")

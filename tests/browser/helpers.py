@@ -127,3 +127,18 @@ def query(url: str) -> dict[str, list[str]]:
 
 def card_refs(page: Page) -> list[str]:
     return page.locator(".cards > .card").evaluate_all("cards => cards.map(c => c.dataset.ref)")
+
+
+def publish_course(page: Page, title: str, *, day: str, start: str, kind: str = "fle") -> None:
+    """Fill the open course form (levels A1–A2, one day, one start date), publish it, and check
+    that it was saved."""
+    page.fill("#title", title)
+    page.select_option("#status", "published")
+    page.select_option("#kind", kind)
+    page.select_option("#level_min", "A1")
+    page.select_option("#level_max", "A2")
+    page.check(f"input[name=days][value={day}]")
+    page.fill("#entries-0-start", start)
+    with page.expect_navigation():
+        page.click(".course-form button[type=submit]")
+    assert "saved=1" in page.url

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.accounts.services import create_user
 from portal.extensions import db
-from tests.browser.helpers import WIDTHS, axe_report, goto, screenshot
+from tests.browser.helpers import WIDTHS, axe_report, goto, publish_course, screenshot
 from tests.browser.test_workspace import PASSWORD, sign_in
 from tests.people import TOTP_SECRET, with_second_factor
 
@@ -132,16 +132,7 @@ def test_from_sign_up_request_to_a_course_in_public_search(open_page, live_serve
     goto(page, watch, page.url.split("/espace/")[0] + "/espace/")
     with page.expect_navigation():
         page.click("a[href$='/cours/nouveau']")
-    page.fill("#title", title)
-    page.select_option("#status", "published")
-    page.select_option("#kind", "fle")
-    page.select_option("#level_min", "A1")
-    page.select_option("#level_max", "A2")
-    page.check("input[name=days][value=tue]")
-    page.fill("#entries-0-start", "2027-01-12")
-    with page.expect_navigation():
-        page.click(".course-form button[type=submit]")
-    assert "saved=1" in page.url
+    publish_course(page, title, day="tue", start="2027-01-12")
     check_page(page, "journey-course-saved", width)
 
     # 6. Anyone finds it at once in the public search, near Namur.

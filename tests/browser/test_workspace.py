@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.extensions import db
-from tests.browser.helpers import WIDTHS, axe_report, goto, screenshot
+from tests.browser.helpers import WIDTHS, axe_report, goto, publish_course, screenshot
 from tests.people import TOTP_SECRET
 
 PASSWORD = "correct horse battery"
@@ -85,15 +85,7 @@ def test_operator_adds_a_course_that_appears_in_public_search(open_page, live_se
     screenshot(page, "workspace-course-new", width)
     assert count == 0, report
     title = f"Atelier d'écriture Quetzal {width}"
-    page.fill("#title", title)
-    page.select_option("#status", "published")
-    page.select_option("#level_min", "A1")
-    page.select_option("#level_max", "A2")
-    page.check("input[name=days][value=wed]")
-    page.fill("#entries-0-start", "2027-02-03")
-    with page.expect_navigation():
-        page.click(".course-form button[type=submit]")
-    assert "saved=1" in page.url
+    publish_course(page, title, day="wed", start="2027-02-03")
     assert page.locator(".preview .card-title").inner_text() == title
     count, report = axe_report(page)
     screenshot(page, "workspace-course-edit", width)
