@@ -26,7 +26,9 @@ def empty_database_url(request, tmp_path):
     if reason:
         pytest.skip(reason)
     server = make_url(_postgres_url())
-    name = "passerelle_migrations_test"
+    # Beside the test database, named after it: separate checkouts with their own databases can
+    # run at the same time.
+    name = f"{server.database}_migrations"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))

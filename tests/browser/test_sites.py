@@ -44,6 +44,12 @@ def pin_point(page) -> tuple[float, float]:
                                "return [p.lat, p.lng]; }"))
 
 
+def wait_for_pin(page, lat: float, lon: float) -> None:
+    page.wait_for_function(
+        "([lat, lon]) => { const p = window.passerelleSiteMap.marker.getLatLng(); "
+        "return Math.abs(p.lat - lat) < 1e-6 && Math.abs(p.lng - lon) < 1e-6; }", arg=[lat, lon])
+
+
 def drag_pin(page, dx: int, dy: int) -> None:
     pin = page.locator(".site-position .leaflet-marker-icon")
     pin.scroll_into_view_if_needed()
@@ -75,6 +81,8 @@ def test_operator_places_a_site_with_the_pin(open_page, live_server, site_operat
     with page.expect_response(lambda r: "/espace/lieux/position" in r.url and "locality=W" in r.url):
         page.locator("#locality").blur()
     wepion = get_gazetteer().locality("5100", "Wépion")
+    # The pin moves once the answer is handled, a moment after it arrives.
+    wait_for_pin(page, wepion.lat, wepion.lon)
     assert pin_point(page) == pytest.approx((wepion.lat, wepion.lon), abs=1e-6)  # the pin follows the address
     assert position(page) == ("", "")  # …and the fields stay empty: the gazetteer places the site
     assert "Namur" in page.inner_text("#hint-postal_code")
@@ -91,6 +99,7 @@ def test_operator_places_a_site_with_the_pin(open_page, live_server, site_operat
     page.click("[data-pin-reset]")
     page.wait_for_function("() => document.getElementById('lat').value === ''")
     assert position(page) == ("", "")
+    wait_for_pin(page, wepion.lat, wepion.lon)
     assert pin_point(page) == pytest.approx((wepion.lat, wepion.lon), abs=1e-6)
 
     drag_pin(page, -50, 30)
