@@ -78,29 +78,75 @@ def export_command(file: click.File) -> None:
 @click.option("--dry-run", is_flag=True, help="Show who would be reminded; send and record nothing.")
 @with_appcontext
 def remind_command(dry_run: bool) -> None:
-    """E-mail operators whose courses are going stale (run daily). Never twice for a course."""
+    """E-mail operators whose courses are going stale or have no session open to registration any
+    more (the daily job "reminders" does it too). Never twice for a course and a reason."""
     from portal.workspace.reminders import plan_reminders, send_reminder
 
     today = rules.today()
     plans = plan_reminders(today)
     sent = 0
     for plan in plans:
-        refs = ", ".join(course.ref for course in plan.courses)
+        refs = ", ".join(course.ref for course in plan.all_courses)
+        what = f"{len(plan.all_courses)} course(s)"
         if not plan.recipients:
-            click.echo(f"{plan.operator.ref}: {len(plan.courses)} course(s) going stale but no active "
+            closed = f", {len(plan.closed)} with registrations closed" if plan.closed else ""
+            click.echo(f"{plan.operator.ref}: {len(plan.courses)} course(s) going stale{closed} but no active "
                        f"account to write to ({refs})")
             continue
         if dry_run:
-            click.echo(f"{plan.operator.ref}: would remind {', '.join(plan.recipients)} of "
-                       f"{len(plan.courses)} course(s) ({refs})")
+            click.echo(f"{plan.operator.ref}: would remind {', '.join(plan.recipients)} of {what} ({refs})")
             continue
         send_reminder(plan, today)
         sent += 1
-        click.echo(f"{plan.operator.ref}: reminded {', '.join(plan.recipients)} of {len(plan.courses)} course(s)")
+        click.echo(f"{plan.operator.ref}: reminded {', '.join(plan.recipients)} of {what}")
     if dry_run:
         click.echo(f"Dry run: {sum(1 for p in plans if p.recipients)} reminder(s) would be sent; nothing was sent.")
     else:
         click.echo(f"{sent} reminder(s) sent.")
+
+
+@click.group("jobs")
+def jobs_cli() -> None:
+    """Scheduled jobs (call `jobs run` from cron every few minutes)."""
+
+
+@jobs_cli.command("run")
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Run only this job (repeatable).")
+@click.option("--force", is_flag=True, help="Run the jobs even if they are not due.")
+@with_appcontext
+def jobs_run_command(only: tuple[str, ...], force: bool) -> None:
+    """Run every job that is due, each at most once at a time across servers; exit 1 if one failed."""
+    from portal.jobs.schedule import job_named
+    from portal.jobs.services import run_jobs
+
+    unknown = [name for name in only if job_named(name) is None]
+    if unknown:
+        raise click.BadParameter(f"unknown job {unknown[0]!r}", param_hint="--only")
+    outcomes = run_jobs(only=only, force=force)
+    for outcome in outcomes:
+        if outcome.status in ("ok", "failed"):
+            click.echo(f"{outcome.job}: {outcome.status} in {outcome.seconds:.2f} s: {outcome.summary}")
+        elif only:
+            click.echo(f"{outcome.job}: {outcome.status.replace('_', ' ')}")
+    if any(outcome.status == "failed" for outcome in outcomes):
+        sys.exit(1)
+
+
+@jobs_cli.command("status")
+@with_appcontext
+def jobs_status_command() -> None:
+    """Each job: when it is due, its last run and how it ended."""
+    from portal.jobs.services import job_overview
+
+    for job, state, last in job_overview():
+        when = f"every {job.every}" if job.every is not None else f"daily from {job.daily_at:%H:%M} (Brussels)"
+        click.echo(f"{job.name} ({when}): {job.description}")
+        if last is None:
+            click.echo("  never run")
+            continue
+        failures = f", {state.failures} failure(s) in a row" if state is not None and state.failures else ""
+        click.echo(f"  last run {last.started_at:%Y-%m-%d %H:%M:%S} UTC on {last.host}: {last.status}{failures}"
+                   f" — {last.summary or ''}")
 
 
 @click.group("demo")

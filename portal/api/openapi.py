@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import url_for
 
-from portal.offer import codes
+from portal.offer import codes, rules
 from portal.search.filters import MAX_PER_PAGE, SORTS
 
 
@@ -50,7 +50,8 @@ _NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
 _COURSE_ITEM = {
     "type": "object",
     "required": ["ref", "url", "title", "kind", "level_min", "level_max", "operator", "site",
-                 "distance_km", "entry_mode", "next_entry", "next_entry_status", "parts_of_day",
+                 "distance_km", "entry_mode", "next_entry", "next_entry_status", "next_entry_deadline",
+                 "entries_state", "parts_of_day",
                  "days", "cost_eur", "childcare", "job_oriented", "sectors", "confirmed_at", "stale"],
     "properties": {
         "ref": {"type": "string"}, "url": {"type": "string", "format": "uri"},
@@ -65,6 +66,10 @@ _COURSE_ITEM = {
         "entry_mode": _codes(codes.ENTRY_MODES),
         "next_entry": _NULLABLE_DATE,
         "next_entry_status": {"type": ["string", "null"], "enum": ["open", "waiting_list", None]},
+        "next_entry_deadline": _NULLABLE_DATE,
+        "entries_state": {**_codes(rules.ENTRIES_STATES), "description": (
+            "What a person can do now: `joinable` (there is a next entry), `registration_closed` (the "
+            "deadlines of every upcoming entry not full have passed), `full`, or `none`.")},
         "parts_of_day": {"type": "array", "items": _codes(codes.PARTS_OF_DAY)},
         "days": {"type": "array", "items": _codes(codes.DAYS)},
         "cost_eur": {"type": "number"}, "childcare": {"type": "boolean"},

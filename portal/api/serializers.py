@@ -29,6 +29,9 @@ def course_item(hit: CourseHit) -> dict[str, Any]:
         "entry_mode": course.entry_mode,
         "next_entry": hit.next_entry.start.isoformat() if hit.next_entry else None,
         "next_entry_status": hit.next_entry.status if hit.next_entry else None,
+        "next_entry_deadline": (hit.next_entry.registration_deadline.isoformat()
+                                if hit.next_entry and hit.next_entry.registration_deadline else None),
+        "entries_state": hit.entries_state,
         "parts_of_day": course.parts_of_day, "days": course.days,
         "cost_eur": json_number(course.cost_eur),
         "childcare": course.childcare, "job_oriented": course.job_oriented,

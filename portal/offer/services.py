@@ -52,19 +52,25 @@ def refresh_derived(course: Course, today: dt.date) -> None:
     course.next_start = following.start if following else NO_NEXT_START
 
 
-def ensure_next_starts(today: dt.date) -> None:
-    """Make every Course.next_start true for ``today`` (once a day, one UPDATE)."""
-    state = db.session.get(SearchState, 1)
-    if state is not None and state.next_start_on == today:
-        return
-    db.session.execute(
+def refresh_next_starts(today: dt.date) -> int:
+    """Make every Course.next_start true for ``today`` in one UPDATE (the daily job of
+    ``portal.jobs``; never inside a visitor's search). Returns the number of courses."""
+    result = db.session.execute(
         update(Course).values(next_start=func.coalesce(next_entry_sql(today), NO_NEXT_START))
     )
+    state = db.session.get(SearchState, 1)
     if state is None:
         db.session.add(SearchState(id=1, next_start_on=today))
     else:
         state.next_start_on = today
     db.session.commit()
+    return result.rowcount or 0
+
+
+def next_starts_are_current(today: dt.date) -> bool:
+    """True when every Course.next_start was computed for ``today`` (the daily job ran)."""
+    state = db.session.get(SearchState, 1)
+    return state is not None and state.next_start_on == today
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:

@@ -17,9 +17,15 @@ def visible_condition(today: dt.date) -> ColumnElement[bool]:
     return and_(Course.status == "published", Course.confirmed_at >= rules.visible_since(today))
 
 
-def can_start_condition(start_from: dt.date, start_until: dt.date | None) -> ColumnElement[bool]:
+def joinable_condition(today: dt.date) -> ColumnElement[bool]:
+    """SQL form of rules.is_joinable (on Entry rows)."""
+    return and_(Entry.status != "full",
+                or_(Entry.registration_deadline.is_(None), Entry.registration_deadline >= today))
+
+
+def can_start_condition(start_from: dt.date, start_until: dt.date | None, today: dt.date) -> ColumnElement[bool]:
     """SQL form of rules.can_start_between."""
-    entry_window = [Entry.course_id == Course.id, Entry.status != "full", Entry.start >= start_from]
+    entry_window = [Entry.course_id == Course.id, joinable_condition(today), Entry.start >= start_from]
     if start_until is not None:
         entry_window.append(Entry.start <= start_until)
     rolling = [or_(Course.active_until.is_(None), Course.active_until >= start_from)]
@@ -36,7 +42,7 @@ def next_entry_sql(today: dt.date) -> ColumnElement[Any]:
     today_value = literal(today, type_=Course.confirmed_at.type)
     fixed = (
         select(func.min(Entry.start))
-        .where(Entry.course_id == Course.id, Entry.status != "full", Entry.start >= today)
+        .where(Entry.course_id == Course.id, joinable_condition(today), Entry.start >= today)
         .correlate(Course)
         .scalar_subquery()
     )

@@ -86,6 +86,8 @@ class EntryRow:
     registration_deadline: dt.date | None
     status: str
     started: bool
+    # What a person can do about it: "open", "waiting_list", "full", or "closed" (its deadline passed).
+    state: str
 
 
 def entry_rows(course: Course, today: dt.date) -> list[EntryRow]:
@@ -94,8 +96,9 @@ def entry_rows(course: Course, today: dt.date) -> list[EntryRow]:
     for entry in sorted(course.entries, key=lambda e: e.start):
         if _is_over(entry, today):
             continue
+        state = entry.status if entry.status == "full" or rules.is_joinable(entry, today) else "closed"
         rows.append(EntryRow(entry.start, entry.end, entry.registration_deadline, entry.status,
-                             started=entry.start < today))
+                             started=entry.start < today, state=state))
     return rows
 
 

@@ -20,9 +20,9 @@ from portal.extensions import db
 from portal.geo.distance import EARTH_RADIUS, bounding_box, distance_km
 from portal.geo.gazetteer import Place
 from portal.offer import codes, rules
-from portal.offer.models import Course, Site
-from portal.offer.services import ensure_next_starts
-from portal.offer.sql_rules import can_start_condition, visible_condition
+from portal.offer.models import NO_NEXT_START, Course, Site
+from portal.offer.services import next_starts_are_current
+from portal.offer.sql_rules import can_start_condition, next_entry_sql, visible_condition
 from portal.search.filters import CourseFilters
 from portal.search.words import contains_word_condition
 
@@ -36,6 +36,8 @@ class CourseHit:
     distance_km: float | None
     next_entry: rules.NextEntry | None
     stale: bool
+    entries_state: str = "none"  # rules.entries_state
+    availability: str = "later"  # rules.availability, for the cards and the map
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def _conditions(filters: CourseFilters) -> list[ColumnElement[bool]]:
     if filters.level_rank is not None:
         conditions += [Course.level_min <= filters.level_rank, Course.level_max >= filters.level_rank]
     if filters.start_window is not None:
-        conditions.append(can_start_condition(*filters.start_window))
+        conditions.append(can_start_condition(*filters.start_window, filters.today))
     if filters.parts_of_day:
         mask = codes.to_mask(filters.parts_of_day, codes.PARTS_OF_DAY)
         conditions.append(Course.parts_of_day_mask.bitwise_and(mask) != 0)
@@ -128,13 +130,15 @@ def _needs_site(filters: CourseFilters) -> bool:
 
 def search_courses(filters: CourseFilters) -> SearchResults:
     """One page of visible courses matching ``filters``, sorted, with distance and next entry."""
-    if filters.sort == "next_entry":
-        ensure_next_starts(filters.today)
     conditions = _conditions(filters)
     offset = (filters.page - 1) * filters.per_page
     tie_break = (Course.title_key, Course.ref)
-    # Course.next_start is rules.next_entry for today (ensure_next_starts), "none" last.
-    by_sort = {"title": tie_break, "next_entry": (Course.next_start, *tie_break)}
+    # Course.next_start is rules.next_entry as of the day the daily job last ran, "none" last. When
+    # the job has not run yet today, the rule is computed in the query instead: slower, never wrong.
+    stored_next_start = filters.sort != "next_entry" or next_starts_are_current(filters.today)
+    next_start = (Course.next_start if stored_next_start
+                  else func.coalesce(next_entry_sql(filters.today), NO_NEXT_START))
+    by_sort = {"title": tie_break, "next_entry": (next_start, *tie_break)}
     if filters.place is not None and filters.radius_km is not None:
         # Within a radius every match is computed anyway: count and page in one query.
         distance = great_circle_sql(filters.place)
@@ -156,7 +160,7 @@ def search_courses(filters: CourseFilters) -> SearchResults:
                  .offset(offset).limit(filters.per_page))
         if _needs_site(filters):
             query = query.join(Course.site)
-        if total >= WALK_ORDER_INDEX_FROM and offset < WALK_ORDER_INDEX_FROM:
+        if total >= WALK_ORDER_INDEX_FROM and offset < WALK_ORDER_INDEX_FROM and stored_next_start:
             # Many matches: reading the sort index in order finds the first page after a few rows,
             # where SQLite would otherwise sort every match. (PostgreSQL's planner sees this itself.)
             index = "ix_course_title" if filters.sort == "title" else "ix_course_next_start"
@@ -205,7 +209,10 @@ def describe(course: Course, today: dt.date, place: Place | None = None) -> Cour
     """A course with what its search card shows: distance, next entry, freshness."""
     distance = (distance_km(place.lat, place.lon, course.site.lat, course.site.lon)
                 if place is not None else None)
-    return CourseHit(course, distance, rules.next_entry(course, today), rules.is_stale(course, today))
+    following = rules.next_entry(course, today)
+    state = rules.entries_state(course, today, following)
+    return CourseHit(course, distance, following, rules.is_stale(course, today), state,
+                     rules.availability(following, today, state))
 
 
 def find_visible_course(ref: str, today: dt.date) -> Course | None:

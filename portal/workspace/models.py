@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import utc_now
@@ -33,6 +33,8 @@ class ReminderCourse(db.Model):
     # The course's confirmation date when the reminder went out: confirming it again makes a
     # later reminder possible, an unchanged one never gets a second.
     confirmed_at: Mapped[dt.date] = mapped_column(Date)
+    # Why: "stale" (not confirmed for long) or "registration_closed" (no upcoming session open).
+    reason: Mapped[str] = mapped_column(String(20), default="stale", server_default="stale")
 
     reminder: Mapped[Reminder] = relationship(back_populates="courses")
     course: Mapped[Course] = relationship()

@@ -18,6 +18,12 @@ class CourseFreshness:
     course: Course
     freshness: str  # rules.freshness
     days: int  # since the last confirmation
+    entries_state: str  # rules.entries_state: "registration_closed" asks the operator for the next session
+
+    @property
+    def needs_next_session(self) -> bool:
+        """Published, and registrations closed for every upcoming session."""
+        return self.course.status == "published" and self.entries_state == "registration_closed"
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,8 @@ def operator_offer(operator: Operator, today: dt.date) -> list[CourseFreshness]:
         .options(selectinload(Course.site), selectinload(Course.entries))
     ).all()
     order = {"published": 0, "draft": 1, "archived": 2}
-    rows = [CourseFreshness(c, rules.freshness(c, today), (today - c.confirmed_at).days) for c in courses]
+    rows = [CourseFreshness(c, rules.freshness(c, today), (today - c.confirmed_at).days, rules.entries_state(c, today))
+            for c in courses]
     return sorted(rows, key=lambda row: (order[row.course.status], -row.days, row.course.title_key))
 
 

@@ -1,10 +1,11 @@
-"""Freshness reminders (``flask offer remind``, run daily): e-mail the users of each operator whose
-published courses were not confirmed for more than rules.AGEING_DAYS, once per course and
-confirmation, and record every reminder."""
+"""Reminders to operators (the daily job ``reminders``, or ``flask offer remind``): e-mail the users of
+each operator whose published courses were not confirmed for more than rules.AGEING_DAYS, or whose
+upcoming sessions all closed their registrations ("add the next session"); once per course,
+reason and confirmation; every reminder recorded."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
@@ -16,7 +17,8 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.mail import send_mail
 from portal.offer import rules
-from portal.offer.models import Course, Operator
+from portal.offer.models import Course, Entry, Operator
+from portal.offer.sql_rules import visible_condition
 from portal.workspace.models import Reminder, ReminderCourse
 
 
@@ -24,28 +26,50 @@ from portal.workspace.models import Reminder, ReminderCourse
 class PlannedReminder:
     operator: Operator
     recipients: list[str]  # empty: nobody to write to (no active account)
-    courses: list[Course]
+    courses: list[Course]  # going stale
+    closed: list[Course] = field(default_factory=list)  # registrations closed for every upcoming session
+
+    @property
+    def all_courses(self) -> list[Course]:
+        return self.courses + self.closed
+
+
+def _not_reminded(reason: str):
+    return ~exists().where(ReminderCourse.course_id == Course.id, ReminderCourse.reason == reason,
+                           ReminderCourse.confirmed_at == Course.confirmed_at)
 
 
 def plan_reminders(today: dt.date) -> list[PlannedReminder]:
-    """Who should be reminded today, of which courses (none already reminded at this confirmation)."""
+    """Who should be reminded today, of which courses (none already reminded for that reason at
+    this confirmation). A course going stale is named once, as going stale."""
     cutoff = today - dt.timedelta(days=rules.AGEING_DAYS)
-    already_reminded = exists().where(ReminderCourse.course_id == Course.id,
-                                      ReminderCourse.confirmed_at == Course.confirmed_at)
-    courses = db.session.scalars(
-        select(Course).where(Course.status == "published", Course.confirmed_at < cutoff, ~already_reminded)
-        .options(selectinload(Course.operator), selectinload(Course.site))
-        .order_by(Course.operator_id, Course.confirmed_at, Course.title_key)
-    ).all()
-    by_operator: dict[int, list[Course]] = {}
-    for course in courses:
-        by_operator.setdefault(course.operator_id, []).append(course)
+    options = (selectinload(Course.operator), selectinload(Course.site), selectinload(Course.entries))
+    order = (Course.operator_id, Course.confirmed_at, Course.title_key)
+    stale = db.session.scalars(
+        select(Course).where(Course.status == "published", Course.confirmed_at < cutoff, _not_reminded("stale"))
+        .options(*options).order_by(*order)).all()
+    # Candidates: an upcoming entry not full whose deadline passed; the rule decides the rest.
+    missed_deadline = exists().where(Entry.course_id == Course.id, Entry.start >= today, Entry.status != "full",
+                                     Entry.registration_deadline < today)
+    candidates = db.session.scalars(
+        select(Course).where(visible_condition(today), Course.entry_mode == "fixed", missed_deadline,
+                             _not_reminded("registration_closed"))
+        .options(*options).order_by(*order)).all()
+    named = {course.id for course in stale}
+    closed = [course for course in candidates
+              if course.id not in named and rules.entries_state(course, today) == "registration_closed"]
+    by_operator: dict[int, tuple[list[Course], list[Course]]] = {}
+    for course in stale:
+        by_operator.setdefault(course.operator_id, ([], []))[0].append(course)
+    for course in closed:
+        by_operator.setdefault(course.operator_id, ([], []))[1].append(course)
     plans = []
-    for operator_id, operator_courses in by_operator.items():
+    for operator_id, (going_stale, all_closed) in by_operator.items():
         recipients = list(db.session.scalars(
             select(User.email).where(User.operator_id == operator_id, User.active.is_(True), User.role == "operator")
             .order_by(User.email)))
-        plans.append(PlannedReminder(operator_courses[0].operator, recipients, operator_courses))
+        operator = (going_stale or all_closed)[0].operator
+        plans.append(PlannedReminder(operator, recipients, going_stale, all_closed))
     return sorted(plans, key=lambda plan: plan.operator.name)
 
 
@@ -55,8 +79,17 @@ def reminder_message(plan: PlannedReminder, today: dt.date) -> tuple[str, str]:
         link = url_for("accounts.login", next=url_for("workspace.operator", ref=plan.operator.ref),
                        _external=True)
         body = render_template("workspace/reminder_email.txt", plan=plan, today=today, link=link,
-                               hidden_on=lambda course: course.confirmed_at + dt.timedelta(days=rules.VISIBLE_DAYS + 1))
-        return _("Passerelle: are your courses still up to date?"), body
+                               hidden_on=lambda course: course.confirmed_at + dt.timedelta(days=rules.VISIBLE_DAYS + 1),
+                               last_deadline=_last_missed_deadline)
+        if plan.courses:
+            return _("Passerelle: are your courses still up to date?"), body
+        return _("Passerelle: add the next session of your courses"), body
+
+
+def _last_missed_deadline(course: Course, today: dt.date) -> dt.date | None:
+    missed = [entry.registration_deadline for entry in course.entries
+              if entry.start >= today and entry.registration_deadline and entry.registration_deadline < today]
+    return max(missed) if missed else None
 
 
 def send_reminder(plan: PlannedReminder, today: dt.date) -> Reminder:
@@ -64,10 +97,24 @@ def send_reminder(plan: PlannedReminder, today: dt.date) -> Reminder:
     subject, body = reminder_message(plan, today)
     send_mail(plan.recipients, subject, body)
     reminder = Reminder(operator=plan.operator, recipients=", ".join(plan.recipients),
-                        courses=[ReminderCourse(course=c, confirmed_at=c.confirmed_at) for c in plan.courses])
+                        courses=[ReminderCourse(course=c, confirmed_at=c.confirmed_at, reason="stale")
+                                 for c in plan.courses]
+                        + [ReminderCourse(course=c, confirmed_at=c.confirmed_at, reason="registration_closed")
+                           for c in plan.closed])
     db.session.add(reminder)
     db.session.commit()
     return reminder
+
+
+def send_due_reminders(today: dt.date) -> str:
+    """Send every reminder due today (the daily job); one line saying what was done."""
+    plans = plan_reminders(today)
+    sent = [plan for plan in plans if plan.recipients]
+    for plan in sent:
+        send_reminder(plan, today)
+    unreachable = len(plans) - len(sent)
+    return (f"{len(sent)} reminder(s) sent"
+            + (f"; {unreachable} operator(s) with no active account to write to" if unreachable else ""))
 
 
 def last_reminders(operator_ids: list[int]) -> dict[int, dt.datetime]:

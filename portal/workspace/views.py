@@ -49,8 +49,9 @@ def operator(ref: str):
     confirmed = request.args.get("confirmed", type=int)
     message = None if confirmed is None else ngettext(
         "%(num)s course confirmed today.", "%(num)s courses confirmed today.", confirmed)
-    return render_template("workspace/operator.html", operator=found, today=today,
-                           rows=operator_offer(found, today), confirm_form=ConfirmForm(),
+    rows = operator_offer(found, today)
+    return render_template("workspace/operator.html", operator=found, today=today, rows=rows,
+                           closed=[row.course for row in rows if row.needs_next_session], confirm_form=ConfirmForm(),
                            may_confirm=may(current_user, "confirm_operator", found), confirmed=message,
                            reminded=last_reminders([found.id]).get(found.id))
 

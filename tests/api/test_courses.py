@@ -26,7 +26,8 @@ API_PARAMETERS = (
 )
 ITEM_KEYS = [
     "ref", "url", "title", "kind", "level_min", "level_max", "operator", "site", "distance_km",
-    "entry_mode", "next_entry", "next_entry_status", "parts_of_day", "days", "cost_eur",
+    "entry_mode", "next_entry", "next_entry_status", "next_entry_deadline", "entries_state",
+    "parts_of_day", "days", "cost_eur",
     "childcare", "job_oriented", "sectors", "confirmed_at", "stale",
 ]
 SITE_KEYS = ["ref", "locality", "postal_code", "nis_code", "bassin_efe", "lat", "lon"]
@@ -52,9 +53,11 @@ def days(n: int) -> str:
     return (TODAY + dt.timedelta(days=n)).isoformat()
 
 
-def fixed(ref: str, *entries: tuple[str, str], **overrides) -> dict:
+def fixed(ref: str, *entries: tuple, **overrides) -> dict:
+    """Entries as (start, status) or (start, status, registration_deadline)."""
     return f.course(ref, entry_mode="fixed",
-                    entries=[{"start": start, "status": status} for start, status in entries],
+                    entries=[{"start": start, "status": status, "registration_deadline": rest[0] if rest else None}
+                             for start, status, *rest in entries],
                     **overrides)
 
 
@@ -126,11 +129,44 @@ def test_item_has_exactly_the_fields_of_api_md(client):
                  "nis_code": "92094", "bassin_efe": "Namur", "lat": 50.4669, "lon": 4.8675},
         "distance_km": None,
         "entry_mode": "fixed", "next_entry": "2027-01-11", "next_entry_status": "waiting_list",
+        "next_entry_deadline": None, "entries_state": "joinable",
         "parts_of_day": ["morning"], "days": ["mon", "tue", "thu"],
         "cost_eur": 0, "childcare": True, "job_oriented": False, "sectors": [],
         "confirmed_at": "2026-11-02", "stale": False,
     }
     assert list(item["site"]) == SITE_KEYS
+
+
+def test_a_passed_registration_deadline_closes_the_entry(client):
+    """The field report: "S'inscrire avant le 11 novembre" must not read as open later on."""
+    f.load_courses(
+        fixed("closed", ("2026-12-03", "open", "2026-11-11")),
+        fixed("closed-then-open", ("2026-12-03", "open", "2026-11-11"), ("2027-02-01", "open", "2027-01-15")),
+        fixed("deadline-today", ("2026-12-03", "waiting_list", "2026-11-27")),
+        fixed("full-and-closed", ("2026-12-03", "full"), ("2027-01-03", "open", "2026-11-26")),
+        fixed("full", ("2026-12-03", "full", "2026-12-01")),
+        fixed("started", ("2026-11-20", "open")),
+        rolling("rolling-ended", "2026-01-01", "2026-11-26"),
+    )
+    items = {item["ref"]: item for item in search(client, {"per_page": 100})["items"]}
+    got = {ref: (item["next_entry"], item["next_entry_status"], item["next_entry_deadline"], item["entries_state"])
+           for ref, item in items.items()}
+    assert got == {
+        "closed": (None, None, None, "registration_closed"),
+        "closed-then-open": ("2027-02-01", "open", "2027-01-15", "joinable"),
+        "deadline-today": ("2026-12-03", "waiting_list", "2026-11-27", "joinable"),
+        "full-and-closed": (None, None, None, "registration_closed"),
+        "full": (None, None, None, "full"),
+        "started": (None, None, None, "none"),
+        "rolling-ended": (None, None, None, "none"),
+    }
+    # "Can start this month" uses joinable entries only.
+    refs = {item["ref"] for item in search(client, {"start_until": "2026-12-31", "per_page": 100})["items"]}
+    assert refs == {"deadline-today"}
+    # The course itself and the GeoJSON say the same.
+    assert client.get("/api/v1/courses/closed").get_json()["entries_state"] == "registration_closed"
+    features = client.get("/api/v1/courses.geojson?per_page=100").get_json()["features"]
+    assert {f["id"]: f["properties"]["entries_state"] for f in features}["closed-then-open"] == "joinable"
 
 
 def test_next_entry_of_rolling_and_of_courses_without_one(client):

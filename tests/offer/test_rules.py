@@ -16,10 +16,12 @@ def day(offset: int) -> dt.date:
     return TODAY + dt.timedelta(days=offset)
 
 
-def fixed(*entries: tuple[int, str]) -> Course:
-    """A fixed course whose entries start ``offset`` days from TODAY with ``status``."""
-    return Course(entry_mode="fixed",
-                  entries=[Entry(start=day(offset), status=status) for offset, status in entries])
+def fixed(*entries: tuple) -> Course:
+    """A fixed course whose entries start ``offset`` days from TODAY with ``status`` (and, when a
+    third number is given, a registration deadline that many days from TODAY)."""
+    return Course(entry_mode="fixed", entries=[
+        Entry(start=day(offset), status=status, registration_deadline=day(rest[0]) if rest else None)
+        for offset, status, *rest in entries])
 
 
 def rolling(active_from: dt.date | None = None, active_until: dt.date | None = None) -> Course:
@@ -151,27 +153,100 @@ def test_next_entry_rolling_ended_is_none():
     assert rules.next_entry(rolling(None, day(-1)), TODAY) is None
 
 
+# -- joinable entries (registration deadlines) -------------------------------------------------
+def test_entry_is_joinable_until_its_deadline_day_included():
+    assert rules.is_joinable(Entry(start=day(10), status="open", registration_deadline=day(0)), TODAY)
+    assert rules.is_joinable(Entry(start=day(10), status="open", registration_deadline=day(5)), TODAY)
+    assert not rules.is_joinable(Entry(start=day(10), status="open", registration_deadline=day(-1)), TODAY)
+    assert rules.is_joinable(Entry(start=day(10), status="waiting_list"), TODAY)
+    assert not rules.is_joinable(Entry(start=day(10), status="full", registration_deadline=day(5)), TODAY)
+
+
+def test_next_entry_skips_an_entry_whose_deadline_passed():
+    # The field report: "S'inscrire avant le 11 novembre" must not read as open on 30 November.
+    course = fixed((3, "open", -19), (60, "open", 40))
+    assert rules.next_entry(course, TODAY) == NextEntry(day(60), "open", day(40))
+    assert rules.entries_state(course, TODAY) == "joinable"
+
+
+def test_next_entry_gives_its_deadline():
+    assert rules.next_entry(fixed((10, "open", 0)), TODAY) == NextEntry(day(10), "open", TODAY)
+    assert rules.next_entry(fixed((10, "waiting_list")), TODAY) == NextEntry(day(10), "waiting_list", None)
+
+
+def test_same_start_prefers_open_then_no_deadline_then_latest():
+    assert rules.next_entry(fixed((7, "open", 2), (7, "open")), TODAY) == NextEntry(day(7), "open")
+    assert rules.next_entry(fixed((7, "open", 2), (7, "open", 5)), TODAY) == NextEntry(day(7), "open", day(5))
+    assert rules.next_entry(fixed((7, "waiting_list"), (7, "open", 1)), TODAY) == NextEntry(day(7), "open", day(1))
+
+
+@pytest.mark.parametrize("entries, state", [
+    (((3, "open", -19),), "registration_closed"),
+    (((3, "waiting_list", -1),), "registration_closed"),
+    (((3, "full", -1),), "full"),                       # full says more than closed
+    (((3, "full"), (9, "open", -2)), "registration_closed"),
+    (((3, "full"), (9, "full")), "full"),
+    (((-3, "open"),), "none"),                          # started: not upcoming
+    (((-3, "open", -20), (-1, "full")), "none"),
+    ((), "none"),
+    (((3, "open", -1), (20, "open")), "joinable"),
+    (((0, "open", 0),), "joinable"),                    # the deadline is today: still joinable
+])
+def test_entries_state(entries, state):
+    course = fixed(*entries)
+    assert rules.entries_state(course, TODAY) == state
+    assert (rules.next_entry(course, TODAY) is not None) is (state == "joinable")
+
+
+def test_entries_state_of_rolling_courses():
+    assert rules.entries_state(rolling(day(-5), day(5)), TODAY) == "joinable"
+    assert rules.entries_state(rolling(day(-5), day(-1)), TODAY) == "none"
+
+
+@pytest.mark.parametrize("entries, state, expected", [
+    (((3, "open"),), "joinable", "soon"),
+    (((3, "waiting_list"),), "joinable", "waiting_list"),
+    (((90, "open"),), "joinable", "later"),
+    (((3, "open", -1),), "registration_closed", "closed"),
+    (((3, "full"),), "full", "full"),
+    ((), "none", "later"),
+])
+def test_availability_of_each_entries_state(entries, state, expected):
+    course = fixed(*entries)
+    following = rules.next_entry(course, TODAY)
+    assert rules.entries_state(course, TODAY) == state
+    assert rules.availability(following, TODAY, state) == expected
+
+
+def test_can_start_between_needs_a_joinable_entry():
+    course = fixed((10, "open", -1), (40, "open", 5))
+    assert not rules.can_start_between(course, day(0), day(30), TODAY)
+    assert rules.can_start_between(course, day(0), day(40), TODAY)
+    # The deadline is judged on today, not on the start of the window.
+    assert not rules.can_start_between(fixed((10, "open", -1)), day(-30), day(30), TODAY)
+
+
 # -- can start between --------------------------------------------------------------------------
 def test_can_start_between_fixed_inclusive_bounds():
     course = fixed((10, "open"))
-    assert rules.can_start_between(course, day(10), day(10))
-    assert rules.can_start_between(course, day(0), day(10))
-    assert rules.can_start_between(course, day(10), day(20))
-    assert not rules.can_start_between(course, day(11), day(20))
-    assert not rules.can_start_between(course, day(0), day(9))
+    assert rules.can_start_between(course, day(10), day(10), TODAY)
+    assert rules.can_start_between(course, day(0), day(10), TODAY)
+    assert rules.can_start_between(course, day(10), day(20), TODAY)
+    assert not rules.can_start_between(course, day(11), day(20), TODAY)
+    assert not rules.can_start_between(course, day(0), day(9), TODAY)
 
 
 def test_can_start_between_fixed_excludes_full():
     course = fixed((10, "full"), (40, "waiting_list"))
-    assert not rules.can_start_between(course, day(0), day(30))
-    assert rules.can_start_between(course, day(0), day(40))
+    assert not rules.can_start_between(course, day(0), day(30), TODAY)
+    assert rules.can_start_between(course, day(0), day(40), TODAY)
 
 
 def test_can_start_between_fixed_no_upper_bound():
     course = fixed((300, "open"))
-    assert rules.can_start_between(course, TODAY, None)
-    assert not rules.can_start_between(course, day(301), None)
-    assert not rules.can_start_between(fixed(), TODAY, None)
+    assert rules.can_start_between(course, TODAY, None, TODAY)
+    assert not rules.can_start_between(course, day(301), None, TODAY)
+    assert not rules.can_start_between(fixed(), TODAY, None, TODAY)
 
 
 @pytest.mark.parametrize("active_from, active_until, start_from, start_until, expected", [
@@ -191,7 +266,7 @@ def test_can_start_between_fixed_no_upper_bound():
 ])
 def test_can_start_between_rolling_overlap(active_from, active_until, start_from, start_until, expected):
     course = rolling(active_from, active_until)
-    assert rules.can_start_between(course, start_from, start_until) is expected
+    assert rules.can_start_between(course, start_from, start_until, TODAY) is expected
 
 
 # -- visibility and staleness ------------------------------------------------------------------
@@ -218,8 +293,23 @@ def test_visibility_thresholds():
     assert rules.stale_before(TODAY) == dt.date(2026, 5, 31)
 
 
-def test_today_without_app_is_the_real_date():
-    assert rules.today() == dt.date.today()
+def test_today_without_app_is_the_date_in_brussels(monkeypatch):
+    # 23:30 UTC on 30 November is already 1 December in Wallonia (UTC+1).
+    late = dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(rules, "_now", lambda zone: late.astimezone(zone))
+    assert rules.today() == dt.date(2026, 12, 1)
+
+
+def test_today_in_brussels_whatever_the_server_zone(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: a day ahead of Brussels at times
+    time.tzset()
+    try:
+        assert rules.today() == dt.datetime.now(rules.BRUSSELS).date()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_today_in_app_is_the_configured_date(app_context, today):

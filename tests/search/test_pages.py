@@ -584,7 +584,7 @@ def test_card_facts(client):
     assert card(doc, "nam-ran")["data-availability"] == "waiting_list"
     assert card(doc, "nam-alpha")["data-availability"] == "soon"
     assert card(doc, "eup-alpha")["data-availability"] == "later"
-    assert card(doc, "nam-full")["data-availability"] == "later"
+    assert card(doc, "nam-full")["data-availability"] == "full"
 
 
 def test_card_texts_in_english(client):
@@ -599,7 +599,7 @@ def test_card_texts_in_english(client):
     assert "January 6, 2027" in card(doc, "nam-ran").one("p.when").text  # today + 40 days
     assert "Start any time" in card(doc, "nam-fle").one("p.when").text
     assert "December 17, 2026" in card(doc, "jam-fle").one("p.when").text  # rolling from today + 20
-    assert "ask the operator" in card(doc, "nam-full").one("p.when").text
+    assert "Full — call for the next session: +32 81 00 00 00" in card(doc, "nam-full").one("p.when").text
     assert "Towards a job" in card(doc, "nam-ran").one("p.badges").text
     assert "km" in card(doc, "jam-fle").one("p.where").text
 
@@ -706,7 +706,8 @@ def test_embed(client):
     assert html_lang(doc) == "fr"
     assert doc.select("header.site-header") == []
     assert card_refs(doc) == api_refs(client, {"bassin": "Namur"})
-    assert all(a.get("target") == "_blank" for a in doc.select("article.card a"))
+    # Every page link leaves the iframe (a phone number is dialled, not opened).
+    assert all(a.get("target") == "_blank" for a in doc.select("article.card a") if not a["href"].startswith("tel:"))
     assert doc.one("form.search-form").get("action") == "/embed"
     back = [a["href"] for a in doc.select("a[href]") if urlsplit(a["href"]).netloc == HOST]
     assert back == [f"http://{HOST}/?bassin=Namur"]  # the full portal, same query

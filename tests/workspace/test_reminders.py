@@ -98,3 +98,68 @@ def test_coordinators_and_operators_see_the_last_reminder(app, offer):
     assert sent_on in overview  # the reminder's date, beside op-a
     operator_page = client.get("/espace/organismes/op-a").get_data(as_text=True)
     assert sent_on in operator_page
+
+
+# -- "add the next session": every upcoming session closed its registrations ----------------------
+@pytest.fixture()
+def closed_offer(app_context):
+    """op-c: a course whose only upcoming session's deadline passed, one with a later session still
+    open, one full; its account c1."""
+    day = lambda n: (TODAY + dt.timedelta(days=n)).isoformat()  # noqa: E731
+    f.load(f.document(f.operator("op-c", name="Opérateur C (test)", courses=[
+        f.course("c-closed", title="Cours fermé", entry_mode="fixed",
+                 entries=[{"start": day(6), "registration_deadline": day(-16), "status": "open"}]),
+        f.course("c-next", entry_mode="fixed",
+                 entries=[{"start": day(6), "registration_deadline": day(-16), "status": "open"},
+                          {"start": day(60), "registration_deadline": day(40), "status": "open"}]),
+        f.course("c-full", entry_mode="fixed", entries=[{"start": day(6), "status": "full"}]),
+    ])))
+    create_user("c1@example.org", PASSWORD, "operator", operator_ref="op-c")
+
+
+def test_operators_are_told_to_add_the_next_session_once(app, closed_offer):
+    from portal.workspace.reminders import plan_reminders, reminder_message
+
+    (plan,) = plan_reminders(TODAY)
+    assert [c.ref for c in plan.closed] == ["c-closed"] and plan.courses == []
+    subject, body = reminder_message(plan, TODAY)
+    assert subject == "Passerelle : ajoutez la prochaine session de vos cours"
+    assert "Cours fermé (Namur) — inscriptions closes le 11 novembre 2026" in body
+    assert "ajoutez la prochaine session" in body and "pas été confirmé" not in body
+
+    result = remind(app)
+    assert "op-c: reminded c1@example.org of 1 course(s)" in result.output, result.output
+    reasons = [(rc.course.ref, rc.reason) for rc in db.session.scalars(select(ReminderCourse))]
+    assert reasons == [("c-closed", "registration_closed")]
+    assert "0 reminder(s) sent." in remind(app).output
+
+
+def test_adding_the_next_session_ends_the_notice(app, closed_offer):
+    client = signed_in_client(app, "c1@example.org")
+    page = client.get("/espace/organismes/op-c").get_data(as_text=True)
+    assert "Les inscriptions sont closes pour toutes les prochaines sessions de 1 cours" in page
+    assert "Inscriptions closes : ajoutez la prochaine session" in page
+    day = lambda n: (TODAY + dt.timedelta(days=n)).isoformat()  # noqa: E731
+    f.load(f.document(f.operator("op-c", name="Opérateur C (test)", courses=[
+        f.course("c-closed", title="Cours fermé", entry_mode="fixed",
+                 entries=[{"start": day(6), "registration_deadline": day(-16), "status": "open"},
+                          {"start": day(90), "registration_deadline": day(70), "status": "open"}])])))
+    page = client.get("/espace/organismes/op-c").get_data(as_text=True)
+    assert "Inscriptions closes" not in page
+    assert plan_reminders_refs() == []
+
+
+def plan_reminders_refs() -> list[str]:
+    from portal.workspace.reminders import plan_reminders
+
+    return [course.ref for plan in plan_reminders(TODAY) for course in plan.all_courses]
+
+
+def test_the_daily_job_sends_the_reminders(app, closed_offer):
+    from portal.jobs.services import run_jobs
+
+    (outcome,) = run_jobs(dt.datetime(2026, 11, 27, 7, 30), only=["reminders"])
+    assert (outcome.status, outcome.summary) == ("ok", "1 reminder(s) sent")
+    assert reminders_count() == 1
+    (again,) = run_jobs(dt.datetime(2026, 11, 27, 9, 0), only=["reminders"])
+    assert again.status == "not_due"

@@ -15,6 +15,8 @@
 
   // Same classes as rules.availability on the server; the server gives the last "soon" day.
   function availability(properties, soonUntil) {
+    if (properties.entries_state === "registration_closed") { return "closed"; }
+    if (properties.entries_state === "full") { return "full"; }
     if (!properties.next_entry) { return "later"; }
     if (properties.next_entry_status === "waiting_list") { return "waiting_list"; }
     return properties.next_entry <= soonUntil ? "soon" : "later";

@@ -1,0 +1,74 @@
+"""Every scheduled job, in one table: what it does and when it is due.
+
+A job is due when its last success is older than its threshold: for ``every``, that long ago
+(with a little slack, so that a cron call every 5 minutes runs a 5-minute job every time); for
+``daily_at``, the last time that hour struck in Wallonia (a day missed while the servers were
+down is caught up at the next call)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from portal.offer.rules import BRUSSELS
+
+UTC = dt.UTC
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    description: str
+    run: Callable[[dt.datetime], str]  # now (UTC, naive) → one line saying what it did
+    every: dt.timedelta | None = None
+    daily_at: dt.time | None = None  # Brussels time
+    # How long a run may hold the job before another server may take it over (a crashed run).
+    lease: dt.timedelta = dt.timedelta(minutes=30)
+
+    def due_threshold(self, now: dt.datetime) -> dt.datetime:
+        """The job is due when its last success (UTC, naive) is before this instant."""
+        if self.every is not None:
+            slack = min(self.every / 10, dt.timedelta(seconds=60))
+            return now - self.every + slack
+        assert self.daily_at is not None
+        local_now = now.replace(tzinfo=UTC).astimezone(BRUSSELS)
+        day = local_now.date()
+        struck = dt.datetime.combine(day, self.daily_at, tzinfo=BRUSSELS)
+        if struck > local_now:
+            struck = dt.datetime.combine(day - dt.timedelta(days=1), self.daily_at, tzinfo=BRUSSELS)
+        return struck.astimezone(UTC).replace(tzinfo=None)
+
+
+def _refresh_derived_dates(now: dt.datetime) -> str:
+    from portal.offer import rules
+    from portal.offer.services import refresh_next_starts
+
+    today = rules.today()
+    count = refresh_next_starts(today)
+    return f"next start of {count} course(s) computed for {today.isoformat()}"
+
+
+def _send_reminders(now: dt.datetime) -> str:
+    from portal.offer import rules
+    from portal.workspace.reminders import send_due_reminders
+
+    return send_due_reminders(rules.today())
+
+
+def _purge_job_runs(now: dt.datetime) -> str:
+    from portal.jobs.services import purge_runs
+
+    return purge_runs(now)
+
+
+JOBS: tuple[Job, ...] = (
+    Job("derived_dates", "Recompute each course's next start for the new day (the 'soonest start' sort).",
+        _refresh_derived_dates, daily_at=dt.time(0, 0)),
+    Job("reminders", "E-mail operators whose courses go stale or whose sessions all closed registrations.",
+        _send_reminders, daily_at=dt.time(7, 0)),
+    Job("purge", "Forget job runs older than 90 days.", _purge_job_runs, daily_at=dt.time(3, 0)),
+)
+
+
+def job_named(name: str) -> Job | None:
+    return next((job for job in JOBS if job.name == name), None)
