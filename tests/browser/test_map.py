@@ -117,3 +117,27 @@ def test_popup_text_is_never_html(open_page, live_server, xss_course):
     screenshot(page, "map-popup-xss", 1280)
     assert not watch.requests_matching(r"/x$"), "an <img src=x> was created"
     watch.assert_clean()  # includes: no alert() dialog
+
+
+def test_closed_registrations_on_the_map_and_the_card(open_page, live_server):
+    """A course whose only upcoming session's deadline passed: a red diamond on the map, a popup
+    and a card saying registrations are closed, with the number to call (demo: Waremme)."""
+    ref = "demo-lee-liege-ran-francais-calcul-samedi"
+    for width in (320, 1280):
+        page, watch = open_page(width)
+        goto(page, watch, live_server("/?near=4300&radius_km=5&level=A2"))
+        card = page.locator(f"#course-{ref}")
+        assert card.get_attribute("data-availability") == "closed"
+        assert "Inscriptions closes" in card.locator("p.when").inner_text()
+        assert card.locator("p.when a[href^='tel:']").count() == 1
+        if width == 320:
+            page.locator("[data-map-show]").click()
+        wait_for_map(page)
+        card.locator(".show-on-map").click()
+        popup = wait_for_popup(page)
+        assert "Inscriptions closes" in popup.inner_text()
+        assert page.locator(".leaflet-marker-icon.marker-closed").count() >= 1
+        legend = page.locator("[data-map-legend]").inner_text()
+        assert "Inscriptions closes" in legend and "Complet" in legend
+        screenshot(page, "map-registrations-closed", width)
+        watch.assert_clean()
