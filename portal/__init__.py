@@ -88,6 +88,7 @@ def register_extensions(app: Flask) -> None:
 
     # Models must be imported for migrations and create_all to see them.
     from portal.accounts.models import User
+    from portal.mail import models as mail_models  # noqa: F401
     from portal.offer import history, models  # noqa: F401
     from portal.search import models as search_models  # noqa: F401
     from portal.workspace import models as workspace_models  # noqa: F401
