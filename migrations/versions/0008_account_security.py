@@ -51,7 +51,7 @@ def upgrade():
     sa.Column('action', sa.String(length=30), nullable=False),
     sa.Column('source', sa.String(length=10), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('actor_email', sa.String(length=200), nullable=True),
+    sa.Column('actor_name', sa.String(length=200), nullable=False),
     sa.Column('target_id', sa.Integer(), nullable=True),
     sa.Column('target_email', sa.String(length=200), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_account_event_actor_id_user_account'), ondelete='SET NULL'),

@@ -159,7 +159,7 @@ class AccountEvent(db.Model):
     action: Mapped[str] = mapped_column(String(30))  # disabled, enabled, second_factor_reset, access_removed
     source: Mapped[str] = mapped_column(String(10))  # web, cli
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    actor_email: Mapped[str | None] = mapped_column(String(200))  # kept if the account goes; None: command line
+    actor_name: Mapped[str] = mapped_column(String(200))  # its e-mail, or "command line (system user)"
     target_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     target_email: Mapped[str] = mapped_column(String(200))
 
