@@ -46,6 +46,12 @@ def request_signup(**fields: Any) -> SignupRequest:
     return request
 
 
+def signups_today(bassin: str) -> int:
+    """Sign-up requests of a bassin in the last 24 hours (capped by SIGNUP_DAILY_LIMIT)."""
+    return db.session.scalar(select(func.count(SignupRequest.id)).where(
+        SignupRequest.bassin_efe == bassin, SignupRequest.created_at > utc_now() - dt.timedelta(days=1)))
+
+
 def tell_address_in_use(email: str, organisation: str) -> None:
     """Someone asked for an account with an address that has one (or a request): tell its owner."""
     with mail_context():

@@ -8,7 +8,7 @@ import time
 import unicodedata
 from urllib.parse import urlsplit
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
@@ -34,6 +34,7 @@ from portal.accounts.onboarding import (
     request_signup,
     send_password_reset,
     set_password,
+    signups_today,
     tell_address_in_use,
     user_for_reset,
 )
@@ -167,6 +168,9 @@ def signup():
         postal = get_gazetteer().postal_code(form.postal_code.data.strip())
         if postal is None:
             form.postal_code.errors.append(_("This postal code is not in Wallonia."))
+        elif signups_today(postal.bassin_efe) >= current_app.config["SIGNUP_DAILY_LIMIT"]:
+            # The coordinators' inboxes are protected; the answer is the same for every address.
+            return render_template("accounts/signup.html", form=form, busy=True), 429
         if postal is not None and email_in_use(form.email.data):
             # Same page as for a new request (no one learns which addresses have accounts); the
             # address's owner is told by e-mail how to sign in.
