@@ -116,7 +116,9 @@ def register_blueprints(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from portal.cli import demo_cli, offer_cli, translate_cli, users_cli
+    from portal.mail.cli import mail_cli
 
+    app.cli.add_command(mail_cli)
     app.cli.add_command(offer_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)

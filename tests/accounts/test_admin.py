@@ -105,7 +105,7 @@ def test_the_page_lists_every_account(app, people):
     for email in ("admin@example.org", "coord@example.org", "a@example.org", "b@example.org"):
         assert f'<th scope="row">{email}</th>' in text
     assert "Opérateur A (test)" in text and "Namur" in text and "jamais" not in text.split("a@example.org")[1][:400]
-    assert "Désactiver" in text and "Réinitialiser le second facteur" in text
+    assert "Désactiver" in text and "Réinitialiser la double authentification" in text
 
 
 def test_disabling_asks_for_a_confirmation_then_ends_the_sessions(app, people):
@@ -149,7 +149,7 @@ def test_resetting_an_operators_second_factor_makes_them_set_up_a_new_one(app, p
     response = client.post("/connexion", data={"email": "a@example.org", "password": PASSWORD})
     assert "/compte/double-authentification" in response.headers["Location"]
     page = client.get("/compte/double-authentification").get_data(as_text=True)
-    assert "Un administrateur a réinitialisé votre second facteur" in page
+    assert "Un administrateur a réinitialisé votre double authentification" in page
     secret = account("a@example.org").pending_totp_secret
     response = client.post("/compte/double-authentification?next=/espace/organismes/op-a",
                            data={"code": pyotp.TOTP(secret).now()})

@@ -206,3 +206,13 @@ def test_purge_keeps_what_is_recent_and_what_is_waiting(app, app_context):
     assert purge_outbox(NOW) == "outbox purge: 3 message(s) deleted"
     assert sorted((m.status, m.created_at) for m in outbox()) == sorted(
         [(SENT, recent), (DISCARDED, recent), (PENDING, old)])
+
+
+def test_the_command_line_delivers_and_purges_by_hand(app, app_context, caplog):
+    send_mail(["x@example.org"], "Sujet", "Corps")
+    with caplog.at_level(logging.WARNING, logger="passerelle.mail"):
+        result = app.test_cli_runner().invoke(args=["mail", "deliver"])
+    assert result.exit_code == 0 and result.output == "outbox: 1 sent, 0 to retry, 0 failed, 0 waiting\n"
+    assert "To: x@example.org" in caplog.records[0].getMessage()
+    result = app.test_cli_runner().invoke(args=["mail", "purge"])
+    assert result.exit_code == 0 and result.output == "outbox purge: 0 message(s) deleted\n"
