@@ -38,12 +38,17 @@ def request_signup(**fields: Any) -> SignupRequest:
     request = SignupRequest(**fields, email=email)
     db.session.add(request)
     db.session.commit()
+    reviewers, subject, body = _reviewers_notice(request)
+    send_mail(reviewers, subject, body)  # nobody to tell: written, never sent
+    return request
+
+
+def _reviewers_notice(request: SignupRequest) -> tuple[list[str], str, str]:
     with mail_context():
         subject = _("Passerelle: %(name)s asks to publish its courses", name=request.organisation)
         body = render_template("accounts/email/signup_received.txt", request=request,
                                link=url_for("workspace.signups", _external=True))
-    send_mail(reviewers_of(request.bassin_efe), subject, body)  # nobody to tell: written, never sent
-    return request
+    return reviewers_of(request.bassin_efe), subject, body
 
 
 def signups_today(bassin: str) -> int:
@@ -52,14 +57,20 @@ def signups_today(bassin: str) -> int:
         SignupRequest.bassin_efe == bassin, SignupRequest.created_at > utc_now() - dt.timedelta(days=1)))
 
 
-def tell_address_in_use(email: str, organisation: str) -> None:
-    """Someone asked for an account with an address that has one (or a request): tell its owner."""
+def tell_address_in_use(**fields: Any) -> None:
+    """Someone asked for an account with an address that has one (or a request): tell its owner.
+    The coordinators' notice that a new request sends is written too, as a twin never sent, so
+    that both answers take the same work and time."""
+    email = normalise_email(fields.pop("email"))
     with mail_context():
         subject = _("Passerelle: you already have an account or a request")
-        body = render_template("accounts/email/address_in_use.txt", organisation=organisation,
+        body = render_template("accounts/email/address_in_use.txt", organisation=fields["organisation"],
                                login=url_for("accounts.login", _external=True),
                                forgot=url_for("accounts.forgot_password", _external=True))
-    send_mail([normalise_email(email)], subject, body)
+    send_mail([email], subject, body)
+    twin = SignupRequest(**fields, email=email, created_at=utc_now())  # never added to the database
+    _reviewers, subject, body = _reviewers_notice(twin)
+    discard_mail(subject, body)
 
 
 def reviewers_of(bassin: str) -> list[str]:

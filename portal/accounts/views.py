@@ -171,18 +171,19 @@ def signup():
         elif signups_today(postal.bassin_efe) >= current_app.config["SIGNUP_DAILY_LIMIT"]:
             # The coordinators' inboxes are protected; the answer is the same for every address.
             return render_template("accounts/signup.html", form=form, busy=True), 429
-        if postal is not None and email_in_use(form.email.data):
-            # Same page as for a new request (no one learns which addresses have accounts); the
-            # address's owner is told by e-mail how to sign in.
-            tell_address_in_use(form.email.data, form.organisation.data.strip())
-            return render_template("accounts/signup_sent.html", bassin=postal.bassin_efe)
         if postal is not None:
-            request_signup(organisation=form.organisation.data.strip(), kind=form.kind.data,
-                           postal_code=postal.code, locality=postal.main_locality.name, bassin_efe=postal.bassin_efe,
-                           website=(form.website.data or "").strip() or None,
-                           phone=(form.phone.data or "").strip() or None,
-                           contact_name=form.contact_name.data.strip(), email=form.email.data,
-                           message=(form.message.data or "").strip() or None)
+            fields = dict(organisation=form.organisation.data.strip(), kind=form.kind.data, postal_code=postal.code,
+                          locality=postal.main_locality.name, bassin_efe=postal.bassin_efe,
+                          website=(form.website.data or "").strip() or None,
+                          phone=(form.phone.data or "").strip() or None,
+                          contact_name=form.contact_name.data.strip(), email=form.email.data,
+                          message=(form.message.data or "").strip() or None)
+            if email_in_use(form.email.data):
+                # Same page as for a new request (no one learns which addresses have accounts); the
+                # address's owner is told by e-mail how to sign in.
+                tell_address_in_use(**fields)
+            else:
+                request_signup(**fields)
             return render_template("accounts/signup_sent.html", bassin=postal.bassin_efe)
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/signup.html", form=form), status
