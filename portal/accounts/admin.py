@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import AccountEvent, User, utc_now
@@ -99,6 +99,3 @@ def recent_events(limit: int = 50) -> list[AccountEvent]:
     return list(db.session.scalars(select(AccountEvent).order_by(AccountEvent.at.desc(), AccountEvent.id.desc())
                                    .limit(limit)))
 
-
-def active_admin_count() -> int:
-    return db.session.scalar(select(func.count(User.id)).where(User.role == "admin", User.active.is_(True)))
