@@ -94,15 +94,18 @@ def forget_failures(email: str) -> None:
     db.session.commit()
 
 
-def purge_counters(moment: dt.datetime | None = None) -> int:
-    """Delete counters with nothing to remember any more (no failure for a day)."""
+def purge_counters(moment: dt.datetime | None = None) -> str:
+    """Delete counters with nothing to remember any more (no failure for a day); a one-line
+    summary for the job log."""
     from sqlalchemy import delete
 
     moment = moment or now()
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     result = db.session.execute(delete(SignInCounter).where(or_(
         SignInCounter.last_failure_at.is_(None), SignInCounter.last_failure_at < moment - dt.timedelta(days=1))))
     db.session.commit()
-    return result.rowcount
+    return f"sign-in counters purge: {result.rowcount} deleted"
 
 
 # -- the second factor -------------------------------------------------------------------------

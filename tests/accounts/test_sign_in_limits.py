@@ -135,5 +135,5 @@ def test_wrong_passwords_sent_at_once_are_all_counted(app, account, postgresql_o
 
 def test_old_counters_are_purged(app, account, clock):
     attempt(app.test_client(), account, "wrong password!")
-    assert sign_in.purge_counters(START + dt.timedelta(hours=23)) == 0
-    assert sign_in.purge_counters(START + dt.timedelta(days=1, minutes=1)) == 1
+    assert sign_in.purge_counters(START + dt.timedelta(hours=23)) == "sign-in counters purge: 0 deleted"
+    assert sign_in.purge_counters(START + dt.timedelta(days=1, minutes=1)) == "sign-in counters purge: 1 deleted"
