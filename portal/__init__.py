@@ -89,6 +89,7 @@ def register_extensions(app: Flask) -> None:
     # Models must be imported for migrations and create_all to see them.
     from portal.accounts.models import User
     from portal.jobs import models as job_models  # noqa: F401
+    from portal.mail import models as mail_models  # noqa: F401
     from portal.offer import history, models  # noqa: F401
     from portal.search import models as search_models  # noqa: F401
     from portal.workspace import models as workspace_models  # noqa: F401
@@ -116,7 +117,9 @@ def register_blueprints(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from portal.cli import demo_cli, jobs_cli, offer_cli, translate_cli, users_cli
+    from portal.mail.cli import mail_cli
 
+    app.cli.add_command(mail_cli)
     app.cli.add_command(offer_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(demo_cli)

@@ -1,4 +1,5 @@
-"""Command-line groups: ``offer import|export`` and ``demo load``."""
+"""Command-line groups: ``offer import|export``, ``demo load``, ``translate``; ``users`` is in
+``portal.accounts.cli``."""
 from __future__ import annotations
 
 import json
@@ -212,24 +213,5 @@ def translate_init(language: str) -> None:
     _pybabel("init", "-i", "portal/translations/messages.pot", "-d", "portal/translations", "-l", language)
 
 
-@click.group("users")
-def users_cli() -> None:
-    """Accounts of operators, coordinators and admins."""
-
-
-@users_cli.command("create")
-@click.argument("email")
-@click.option("--role", type=click.Choice(["operator", "coordinator", "admin"]), required=True)
-@click.option("--operator", "operator_ref", help="Operator ref (operator users).")
-@click.option("--bassin", help="Bassin EFE (coordinators).")
-@click.password_option(help="At least 12 characters; asked when not given.")
-@with_appcontext
-def users_create(email: str, role: str, operator_ref: str | None, bassin: str | None, password: str) -> None:
-    """Create an active user (argon2id-hashed password)."""
-    from portal.accounts.services import AccountError, create_user
-
-    try:
-        user = create_user(email, password, role, operator_ref=operator_ref, bassin=bassin)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"Created {user.role} {user.email}.")
+# The accounts' group lives with the accounts.
+from portal.accounts.cli import users_cli  # noqa: E402,F401

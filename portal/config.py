@@ -44,7 +44,11 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = 8 * 3600
+    # memory:// counts per process: one worker only (gunicorn.conf.py refuses more); with several
+    # workers or servers, redis://… (scripts/serve starts a local Redis).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # If Redis stops answering, each worker counts on its own meanwhile (never a 500).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (rate limits count the
     # visitor's address, not the proxy's). 0: the portal faces the network itself.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
@@ -61,6 +65,8 @@ class Config:
     # How long e-mailed links stay valid.
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
     PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    # Sign-up requests accepted per bassin in 24 hours (each one e-mails its coordinators).
+    SIGNUP_DAILY_LIMIT = int(os.environ.get("SIGNUP_DAILY_LIMIT", "20"))
 
 
 class TestConfig(Config):

@@ -89,6 +89,9 @@ def may(user: Any, action: str, target: Any = None) -> bool:
         return role == "admin" or (role == "coordinator" and user.bassin_efe == target)
     if action == "review_signups":
         return role in ("coordinator", "admin")
+    if action == "manage_accounts":
+        # Disable, enable, reset a second factor, for any account: admins only.
+        return role == "admin"
     if action == "decide_signup":
         from portal.accounts.models import SignupRequest  # here: accounts' views import this module
 

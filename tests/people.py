@@ -70,17 +70,14 @@ def check_matrix(app, method: str, path: str, email: str | None, expected) -> No
         assert response.status_code == expected, (method, path, email, response.status_code)
 
 
-def mails(caplog) -> list[dict[str, str]]:
-    """The e-mails written to the log (no MAIL_SERVER in tests): to, subject, body."""
-    found = []
-    for record in caplog.records:
-        if record.name != "passerelle.mail":
-            continue
-        text = record.getMessage().split("\n", 1)[1]
-        head, _sep, body = text.partition("\n\n")
-        fields = dict(line.split(": ", 1) for line in head.splitlines())
-        found.append({"to": fields["To"], "subject": fields["Subject"], "body": body})
-    return found
+def mails() -> list[dict[str, str]]:
+    """The e-mails written to the outbox to be sent (oldest first): to, subject, body. The
+    delivery job sends them later (tests/test_mail.py)."""
+    from portal.mail.models import DISCARDED, OutboxMessage
+
+    return [{"to": message.recipients, "subject": message.subject, "body": message.body}
+            for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.status != DISCARDED)
+                                              .order_by(OutboxMessage.id))]
 
 
 def link_in(body: str) -> str:

@@ -59,6 +59,13 @@ MATRIX = {
                                                    "coordinator": 403, "admin": 302},
     ("POST", "/espace/cours/course-b/archiver"): {"anonymous": LOGIN, "operator A": 403, "operator B": 302,
                                                   "coordinator": 403, "admin": 302},
+    # The admins' page of accounts: admins only, whatever the account (404 for an admin when none;
+    # the largest id, never reached by the tests' sequences).
+    ("GET", "/espace/comptes"): {"anonymous": LOGIN, "operator A": 403, "operator B": 403, "coordinator": 403,
+                                 "admin": 200},
+    **{("POST", f"/espace/comptes/{2**31 - 1}/{action}"): {"anonymous": LOGIN, "operator A": 403,
+                                                          "operator B": 403, "coordinator": 403, "admin": 404}
+       for action in ("desactiver", "activer", "second-facteur")},
 }
 
 

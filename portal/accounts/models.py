@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -39,13 +39,22 @@ class User(UserMixin, db.Model):
     # session cookie, so that a replayed cookie does not reset the count).
     totp_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     totp_locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The key shown while the second factor is being set up: kept here, not in the session cookie
+    # (signed, not encrypted: anyone holding the cookie could read it).
+    pending_totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # An admin reset the second factor: the user sets one up again at the next sign-in.
+    totp_setup_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Part of every session's id: bumped at sign-out, password change, disabling and second-factor
+    # reset, it ends every session made before, even a copied cookie.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     operator: Mapped[Operator | None] = relationship()
 
     def get_id(self) -> str:
-        """What the session keeps: the id and a stamp of the password hash, so that changing the
-        password (or resetting it) signs out every other session."""
-        return f"{self.id}:{self.password_stamp}"
+        """What the session keeps: the id, a stamp of the password hash (changing or resetting
+        the password signs out every other session) and the session generation (signing out
+        ends the session on the server, not only in the browser)."""
+        return f"{self.id}:{self.password_stamp}:{self.session_generation}"
 
     @property
     def password_stamp(self) -> str:
@@ -55,15 +64,18 @@ class User(UserMixin, db.Model):
 
     @classmethod
     def from_session_id(cls, session_id: str) -> User | None:
-        user_id, _sep, stamp = session_id.partition(":")
+        user_id, stamp, generation = (session_id.split(":") + ["", ""])[:3]
         valid = user_id.isascii() and user_id.isdigit() and len(user_id) < 10
         user = db.session.get(cls, int(user_id)) if valid else None
-        return user if user is not None and stamp == user.password_stamp else None
+        if user is None or stamp != user.password_stamp or generation != str(user.session_generation):
+            return None
+        return user
 
     @property
     def needs_second_factor(self) -> bool:
-        """Coordinators and admins must use a second factor; others may."""
-        return self.role in SECOND_FACTOR_REQUIRED
+        """Coordinators and admins must use a second factor, and so must a user whose second
+        factor an admin reset (until they set up a new one); others may."""
+        return self.role in SECOND_FACTOR_REQUIRED or bool(self.totp_setup_required)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -123,3 +135,33 @@ class Invitation(db.Model):
         if self.cancelled_at:
             return "cancelled"
         return "expired" if now >= self.expires_at else "pending"
+
+
+class SignInCounter(db.Model):
+    """Wrong passwords given for one e-mail address, whether or not an account has it (so that
+    the delays tell nothing about which addresses exist). The address is kept as a keyed hash."""
+
+    __tablename__ = "sign_in_counter"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failure_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AccountEvent(db.Model):
+    """Who did what to which account, when and how (the admin page or the command line)."""
+
+    __tablename__ = "account_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now, index=True)
+    action: Mapped[str] = mapped_column(String(30))  # disabled, enabled, second_factor_reset, access_removed
+    source: Mapped[str] = mapped_column(String(10))  # web, cli
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    actor_name: Mapped[str] = mapped_column(String(200))  # its e-mail, or "command line (system user)"
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    target_email: Mapped[str] = mapped_column(String(200))
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    target: Mapped[User | None] = relationship(foreign_keys=[target_id])

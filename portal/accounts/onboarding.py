@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app, render_template, url_for
@@ -16,7 +17,7 @@ from portal.accounts.models import Invitation, SignupRequest, User, utc_now
 from portal.accounts.services import AccountError, hash_password, normalise_email
 from portal.accounts.tokens import INVITATION, PASSWORD_RESET, TokenError, make_token, read_token
 from portal.extensions import db
-from portal.mail import mail_context, send_mail
+from portal.mail import discard_mail, mail_context, send_mail
 from portal.normalise import fold
 from portal.offer.models import Operator
 
@@ -37,24 +38,39 @@ def request_signup(**fields: Any) -> SignupRequest:
     request = SignupRequest(**fields, email=email)
     db.session.add(request)
     db.session.commit()
-    reviewers = reviewers_of(request.bassin_efe)
-    if reviewers:
-        with mail_context():
-            subject = _("Passerelle: %(name)s asks to publish its courses", name=request.organisation)
-            body = render_template("accounts/email/signup_received.txt", request=request,
-                                   link=url_for("workspace.signups", _external=True))
-        send_mail(reviewers, subject, body)
+    reviewers, subject, body = _reviewers_notice(request)
+    send_mail(reviewers, subject, body)  # nobody to tell: written, never sent
     return request
 
 
-def tell_address_in_use(email: str, organisation: str) -> None:
-    """Someone asked for an account with an address that has one (or a request): tell its owner."""
+def _reviewers_notice(request: SignupRequest) -> tuple[list[str], str, str]:
+    with mail_context():
+        subject = _("Passerelle: %(name)s asks to publish its courses", name=request.organisation)
+        body = render_template("accounts/email/signup_received.txt", request=request,
+                               link=url_for("workspace.signups", _external=True))
+    return reviewers_of(request.bassin_efe), subject, body
+
+
+def signups_today(bassin: str) -> int:
+    """Sign-up requests of a bassin in the last 24 hours (capped by SIGNUP_DAILY_LIMIT)."""
+    return db.session.scalar(select(func.count(SignupRequest.id)).where(
+        SignupRequest.bassin_efe == bassin, SignupRequest.created_at > utc_now() - dt.timedelta(days=1)))
+
+
+def tell_address_in_use(**fields: Any) -> None:
+    """Someone asked for an account with an address that has one (or a request): tell its owner.
+    The coordinators' notice that a new request sends is written too, as a twin never sent, so
+    that both answers take the same work and time."""
+    email = normalise_email(fields.pop("email"))
     with mail_context():
         subject = _("Passerelle: you already have an account or a request")
-        body = render_template("accounts/email/address_in_use.txt", organisation=organisation,
+        body = render_template("accounts/email/address_in_use.txt", organisation=fields["organisation"],
                                login=url_for("accounts.login", _external=True),
                                forgot=url_for("accounts.forgot_password", _external=True))
-    send_mail([normalise_email(email)], subject, body)
+    send_mail([email], subject, body)
+    twin = SignupRequest(**fields, email=email, created_at=utc_now())  # never added to the database
+    _reviewers, subject, body = _reviewers_notice(twin)
+    discard_mail(subject, body)
 
 
 def reviewers_of(bassin: str) -> list[str]:
@@ -158,7 +174,7 @@ def send_invitation(invitation: Invitation, welcome: bool = False) -> None:
         else:
             subject = _("Passerelle: you are invited to keep the courses of %(name)s", name=invitation.operator.name)
         body = render_template("accounts/email/invitation.txt", invitation=invitation, link=link, welcome=welcome)
-    send_mail([invitation.email], subject, body)
+    send_mail([invitation.email], subject, body, holds_link=True)
 
 
 def invitations_of(operator: Operator) -> list[Invitation]:
@@ -199,17 +215,22 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
 
 # -- passwords ---------------------------------------------------------------------------------
 def send_password_reset(email: str) -> None:
-    """E-mail a reset link if an active account has this e-mail; say nothing either way."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email), User.active.is_(True)))
-    if user is None:
-        return
-    token = make_token(PASSWORD_RESET, {"u": user.id, "s": user.password_stamp})
+    """E-mail a reset link if an active account has this e-mail; say nothing either way. Both
+    ways write the same message to the outbox (for an unknown address, a twin never sent), so the
+    answer takes the same work and time."""
+    email = normalise_email(email)
+    user = db.session.scalar(select(User).where(User.email == email, User.active.is_(True)))
+    payload = {"u": user.id, "s": user.password_stamp} if user else {"u": 0, "s": "0" * 16}
+    token = make_token(PASSWORD_RESET, payload)
     with mail_context():
         link = url_for("accounts.reset_password", token=token, _external=True)
         subject = _("Passerelle: choose a new password")
-        body = render_template("accounts/email/password_reset.txt", user=user, link=link,
-                               minutes=current_app.config["PASSWORD_RESET_MINUTES"])
-    send_mail([user.email], subject, body)
+        body = render_template("accounts/email/password_reset.txt", user=user or SimpleNamespace(email=email),
+                               link=link, minutes=current_app.config["PASSWORD_RESET_MINUTES"])
+    if user is None:
+        discard_mail(subject, body, holds_link=True)
+    else:
+        send_mail([user.email], subject, body, holds_link=True)
 
 
 def user_for_reset(token: str) -> User:
@@ -228,6 +249,9 @@ def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     user.password_hash = hash_password(password)
+    # Every session made before ends (the password stamp changes too; the generation also covers
+    # a password set to the same value).
+    user.session_generation = User.session_generation + 1
     db.session.commit()
 
 

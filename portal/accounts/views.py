@@ -3,14 +3,17 @@ and the account page."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
+import unicodedata
 from urllib.parse import urlsplit
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
-from portal.accounts import bp
+from portal.accounts import bp, sign_in
 from portal.accounts import second_factor as totp
 from portal.accounts.forms import (
     ChangePasswordForm,
@@ -23,7 +26,7 @@ from portal.accounts.forms import (
     SecondFactorForm,
     SignupForm,
 )
-from portal.accounts.models import User, utc_now
+from portal.accounts.models import User
 from portal.accounts.onboarding import (
     accept_invitation,
     email_in_use,
@@ -31,6 +34,7 @@ from portal.accounts.onboarding import (
     request_signup,
     send_password_reset,
     set_password,
+    signups_today,
     tell_address_in_use,
     user_for_reset,
 )
@@ -40,18 +44,31 @@ from portal.extensions import db, limiter
 from portal.geo.gazetteer import get_gazetteer
 from portal.permissions import public, signed_in, signed_in_setup
 
-# How long the code step of a sign-in waits; after MAX_CODE_TRIES wrong codes in a row the
-# account refuses codes for LOCK_MINUTES.
+# How long the code step of a sign-in waits for the code after the password.
 PENDING_SECONDS = 300
-MAX_CODE_TRIES = 5
-LOCK_MINUTES = 15
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("workspace.dashboard")
+    """Only a path on this site (never an open redirect, never a broken header); else the dashboard."""
+    return target if target and is_local_path(target) else url_for("workspace.dashboard")
+
+
+def is_local_path(target: str) -> bool:
+    """A path of this site: starts with one slash, holds no backslash (browsers read a backslash
+    as a slash, so "/" + backslash + "host" is another site), no whitespace or control character
+    (CR/LF would split the Location header; browsers drop tabs and newlines from addresses)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(char.isspace() or unicodedata.category(char)[0] in "CZ" for char in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def _next_arg() -> str | None:
+    """The ``next`` of this request if it is a path of this site (passed on from step to step)."""
+    target = request.args.get("next")
+    return target if target and is_local_path(target) else None
 
 
 def _finish_sign_in(user: User, next_url: str | None):
@@ -62,57 +79,69 @@ def _finish_sign_in(user: User, next_url: str | None):
     return redirect(_safe_next(next_url))
 
 
+def _minutes_until(moment: dt.datetime) -> int:
+    return max(1, math.ceil((moment - sign_in.now()).total_seconds() / 60))
+
+
 @bp.route("/connexion", methods=["GET", "POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"])
 @public
 def login():
+    next_url = _next_arg()
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(_safe_next(next_url))
     form = LoginForm()
-    error = None
+    error, status, headers = None, 400 if request.method == "POST" else 200, {}
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None and user.totp_secret:
-            # The password is right; the second factor decides.
-            session["pending_sign_in"] = {"user": user.id, "at": time.time()}
-            return redirect(url_for("accounts.login_code", next=request.args.get("next")))
+        waits_until = sign_in.begin_password_attempt(form.email.data)
+        # While sign-in waits, the password is not even checked: the answer is the same either way.
+        user = authenticate(form.email.data, form.password.data) if waits_until is None else None
         if user is not None:
-            return _finish_sign_in(user, request.args.get("next"))
+            sign_in.forget_failures(form.email.data)
+            if user.totp_secret:
+                # The password is right; the second factor decides.
+                session["pending_sign_in"] = {"user": user.id, "at": time.time()}
+                return redirect(url_for("accounts.login_code", next=next_url))
+            return _finish_sign_in(user, next_url)
         error = _("This e-mail address and password do not match an account.")
-    status = 400 if request.method == "POST" else 200
+        delayed_until = waits_until or sign_in.waiting_until(form.email.data)
+        if delayed_until is not None:
+            minutes = _minutes_until(delayed_until)
+            error = ngettext("Wrong e-mail address or password, or too many tries. For your safety, wait %(num)s "
+                             "minute, then try again.",
+                             "Wrong e-mail address or password, or too many tries. For your safety, wait %(num)s "
+                             "minutes, then try again.", minutes)
+        if waits_until is not None:
+            status, headers = 429, {"Retry-After": str(math.ceil((waits_until - sign_in.now()).total_seconds()))}
     return render_template("accounts/login.html", form=form, error=error,
                            signed_out=request.args.get("signed_out") == "1", locked=request.args.get("locked") == "1",
-                           password_changed=request.args.get("password") == "1"), status
+                           password_changed=request.args.get("password") == "1"), status, headers
 
 
 @bp.route("/connexion/code", methods=["GET", "POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"])
 @public
 def login_code():
+    next_url = _next_arg()
     pending = session.get("pending_sign_in")
     user = db.session.get(User, pending["user"]) if pending else None
     if user is None or not user.active or not user.totp_secret or time.time() - pending["at"] > PENDING_SECONDS:
         session.pop("pending_sign_in", None)
-        return redirect(url_for("accounts.login", next=request.args.get("next")))
+        return redirect(url_for("accounts.login", next=next_url))
     form = CodeForm()
-    locked = user.totp_locked_until is not None and user.totp_locked_until > utc_now()
+    locked = sign_in.codes_locked(user)
     if locked:
         form.code.errors = [_("Too many wrong codes. For your safety, wait %(num)s minutes, then sign in again.",
-                              num=LOCK_MINUTES)]
+                              num=sign_in.CODE_LOCK_MINUTES)]
     elif form.validate_on_submit():
         step = totp.accepted_step(user.totp_secret, form.code.data, user.totp_last_step)
-        if step is not None:
-            user.totp_last_step, user.totp_failures = step, 0
-            db.session.commit()
-            return _finish_sign_in(user, request.args.get("next"))
+        # The database decides: of two requests with the same code, one only claims its step.
+        if step is not None and sign_in.claim_code_step(user, step):
+            return _finish_sign_in(user, next_url)
         # Counted on the account, not in the session cookie (a replayed cookie would reset it).
-        user.totp_failures = (user.totp_failures or 0) + 1
-        if user.totp_failures >= MAX_CODE_TRIES:
-            user.totp_failures, user.totp_locked_until = 0, utc_now() + dt.timedelta(minutes=LOCK_MINUTES)
-            db.session.commit()
+        if sign_in.count_wrong_code(user):
             session.pop("pending_sign_in", None)
-            return redirect(url_for("accounts.login", next=request.args.get("next"), locked=1))
-        db.session.commit()
+            return redirect(url_for("accounts.login", next=next_url, locked=1))
         form.code.errors.append(_("This code is not right, or it was already used. Wait for the next one."))
     status = 400 if request.method == "POST" or locked else 200
     return render_template("accounts/login_code.html", form=form), status
@@ -123,6 +152,8 @@ def login_code():
 def logout():
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("workspace.dashboard"))
+    # On the server too: a copy of this session's cookie no longer opens anything.
+    sign_in.end_sessions(current_user._get_current_object())
     logout_user()
     return redirect(url_for("accounts.login", signed_out=1))
 
@@ -137,18 +168,22 @@ def signup():
         postal = get_gazetteer().postal_code(form.postal_code.data.strip())
         if postal is None:
             form.postal_code.errors.append(_("This postal code is not in Wallonia."))
-        if postal is not None and email_in_use(form.email.data):
-            # Same page as for a new request (no one learns which addresses have accounts); the
-            # address's owner is told by e-mail how to sign in.
-            tell_address_in_use(form.email.data, form.organisation.data.strip())
-            return render_template("accounts/signup_sent.html", bassin=postal.bassin_efe)
+        elif signups_today(postal.bassin_efe) >= current_app.config["SIGNUP_DAILY_LIMIT"]:
+            # The coordinators' inboxes are protected; the answer is the same for every address.
+            return render_template("accounts/signup.html", form=form, busy=True), 429
         if postal is not None:
-            request_signup(organisation=form.organisation.data.strip(), kind=form.kind.data,
-                           postal_code=postal.code, locality=postal.main_locality.name, bassin_efe=postal.bassin_efe,
-                           website=(form.website.data or "").strip() or None,
-                           phone=(form.phone.data or "").strip() or None,
-                           contact_name=form.contact_name.data.strip(), email=form.email.data,
-                           message=(form.message.data or "").strip() or None)
+            fields = dict(organisation=form.organisation.data.strip(), kind=form.kind.data, postal_code=postal.code,
+                          locality=postal.main_locality.name, bassin_efe=postal.bassin_efe,
+                          website=(form.website.data or "").strip() or None,
+                          phone=(form.phone.data or "").strip() or None,
+                          contact_name=form.contact_name.data.strip(), email=form.email.data,
+                          message=(form.message.data or "").strip() or None)
+            if email_in_use(form.email.data):
+                # Same page as for a new request (no one learns which addresses have accounts); the
+                # address's owner is told by e-mail how to sign in.
+                tell_address_in_use(**fields)
+            else:
+                request_signup(**fields)
             return render_template("accounts/signup_sent.html", bassin=postal.bassin_efe)
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/signup.html", form=form), status
@@ -240,22 +275,25 @@ def change_password():
 @signed_in_setup
 def second_factor():
     """Set up (or replace) the second factor: scan the QR code, type a code to prove it works;
-    replacing one also asks for the password (a session alone may not change it)."""
-    secret = session.get("totp_setup")
-    if request.method == "GET" or not secret:
-        secret = session["totp_setup"] = totp.new_secret()
+    replacing one also asks for the password (a session alone may not change it). The key being
+    set up waits on the account, not in the session cookie (signed, but readable)."""
+    user = current_user._get_current_object()
+    if request.method == "GET" or not user.pending_totp_secret:
+        user.pending_totp_secret = totp.new_secret()
+        db.session.commit()
+    secret = user.pending_totp_secret
     form = SecondFactorForm()
-    replacing = bool(current_user.totp_secret)
+    replacing = bool(user.totp_secret)
     if form.validate_on_submit():
-        if replacing and not verify_password(current_user, form.current.data or ""):
+        if replacing and not verify_password(user, form.current.data or ""):
             form.current.errors.append(_("This is not your current password."))
         step = totp.accepted_step(secret, form.code.data, None)
         if step is None:
             form.code.errors.append(_("This code is not right. Check the time of your phone and try the next code."))
         elif not form.current.errors:
-            current_user.totp_secret, current_user.totp_last_step, current_user.totp_failures = secret, step, 0
+            user.totp_secret, user.totp_last_step, user.totp_failures = secret, step, 0
+            user.pending_totp_secret, user.totp_setup_required = None, False
             db.session.commit()
-            session.pop("totp_setup", None)
             return redirect(_safe_next(request.args.get("next")) if request.args.get("next")
                             else url_for("accounts.account", changed="second_factor"))
     uri = totp.provisioning_uri(current_user.email, secret)

@@ -55,10 +55,18 @@ def _send_reminders(now: dt.datetime) -> str:
     return send_due_reminders(rules.today())
 
 
-def _purge_job_runs(now: dt.datetime) -> str:
-    from portal.jobs.services import purge_runs
+def _deliver_mail(now: dt.datetime) -> str:
+    from portal.mail.outbox import deliver_outbox
 
-    return purge_runs(now)
+    return deliver_outbox(now)
+
+
+def _purge(now: dt.datetime) -> str:
+    from portal.accounts.sign_in import purge_counters
+    from portal.jobs.services import purge_runs
+    from portal.mail.outbox import purge_outbox
+
+    return "; ".join((purge_runs(now), purge_outbox(now), purge_counters(now)))
 
 
 JOBS: tuple[Job, ...] = (
@@ -66,7 +74,10 @@ JOBS: tuple[Job, ...] = (
         _refresh_derived_dates, daily_at=dt.time(0, 0)),
     Job("reminders", "E-mail operators whose courses go stale or whose sessions all closed registrations.",
         _send_reminders, daily_at=dt.time(7, 0)),
-    Job("purge", "Forget job runs older than 90 days.", _purge_job_runs, daily_at=dt.time(3, 0)),
+    # After the jobs that write e-mails, so that they leave in the same run.
+    Job("outbox", "Send the e-mails waiting in the outbox; retry those that failed.", _deliver_mail,
+        every=dt.timedelta(0), lease=dt.timedelta(minutes=10)),
+    Job("purge", "Forget old job runs, sent e-mails and sign-in counters.", _purge, daily_at=dt.time(3, 0)),
 )
 
 

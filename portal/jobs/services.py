@@ -61,12 +61,13 @@ def _claim(job: Job, now: dt.datetime, force: bool) -> str:
 
 
 def run_jobs(now: dt.datetime | None = None, only: Iterable[str] = (), force: bool = False) -> list[Outcome]:
-    """Run every due job (or only those named; ``force``: due or not), one after the other."""
-    now = now or utc_now()
+    """Run every due job (or only those named; ``force``: due or not), one after the other. Each
+    job sees the clock at its own start (an e-mail queued by one job is due for the outbox job
+    after it), unless ``now`` fixes the time (tests)."""
     wanted = set(only)
     jobs = [job for job in JOBS if not wanted or job.name in wanted]
     _ensure_state_rows(jobs)
-    return [_run_one(job, now, force) for job in jobs]
+    return [_run_one(job, now or utc_now(), force) for job in jobs]
 
 
 def _run_one(job: Job, now: dt.datetime, force: bool) -> Outcome:

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("workspace", __name__, url_prefix="/espace")
 
-from portal.workspace import bulk_views, site_views, team_views, views  # noqa: E402,F401
+from portal.workspace import account_views, bulk_views, site_views, team_views, views  # noqa: E402,F401

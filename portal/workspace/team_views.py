@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal.accounts.admin import disable_user
 from portal.accounts.forms import OPERATOR_KIND_LABELS, ConfirmForm, InviteForm, RejectForm
 from portal.accounts.models import Invitation, SignupRequest, User, utc_now
 from portal.accounts.onboarding import (
@@ -140,6 +141,5 @@ def user_remove(user_id: int):
         abort(400)
     if user.id == current_user.id:
         abort(400)  # not oneself: another colleague or an admin does it
-    user.active = False
-    db.session.commit()
+    disable_user(user, actor=current_user._get_current_object(), source="web", action="access_removed")
     return redirect(url_for("workspace.team", ref=user.operator.ref, removed=user.email))

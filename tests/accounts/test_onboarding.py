@@ -3,7 +3,6 @@ invitations that expire, password resets that work once."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 
 import pytest
@@ -35,17 +34,11 @@ def people(app_context):
     return make_people()
 
 
-@pytest.fixture()
-def log_mail(caplog):
-    caplog.set_level(logging.WARNING, logger="passerelle.mail")
-    return caplog
-
-
 def errors_of(page: str) -> dict[str, str]:
     return dict(re.findall(r'<p class="field-error" id="error-([\w-]+)">([^<]*)</p>', page))
 
 
-def test_signup_request_waits_for_the_bassin_coordinator_then_invites(app, people, log_mail):
+def test_signup_request_waits_for_the_bassin_coordinator_then_invites(app, people):
     client = app.test_client()
     response = client.post("/inscription", data=SIGNUP)
     assert response.status_code == 200 and "Namur" in response.get_data(as_text=True)  # 5030 Gembloux → Namur
@@ -54,7 +47,7 @@ def test_signup_request_waits_for_the_bassin_coordinator_then_invites(app, peopl
         "pending", "Namur", "awa@example.org", "Gembloux")
     # Nothing public, no operator yet; the Namur coordinator was told.
     assert db.session.scalar(select(func.count(Operator.id)).where(Operator.name == SIGNUP["organisation"])) == 0
-    [notice] = mails(log_mail)
+    [notice] = mails()
     assert notice["to"] == "coord@example.org" and "Alpha Gembloux" in notice["subject"]
 
     coordinator = signed_in_client(app, people["coordinator"])
@@ -69,7 +62,7 @@ def test_signup_request_waits_for_the_bassin_coordinator_then_invites(app, peopl
     # The coordinator sees the new operator before it has a site.
     assert f"/espace/organismes/{operator.ref}" in coordinator.get("/espace/").get_data(as_text=True)
 
-    invitation_mail = mails(log_mail)[-1]
+    invitation_mail = mails()[-1]
     assert invitation_mail["to"] == "awa@example.org" and "choisissez votre mot de passe" in invitation_mail["subject"]
     link = link_in(invitation_mail["body"])
     newcomer = app.test_client()
@@ -97,18 +90,18 @@ def test_signup_form_errors_are_beside_each_field_and_keep_what_was_typed(app, p
     assert db.session.scalar(select(func.count(SignupRequest.id))) == 0
 
 
-def test_signup_with_an_address_that_has_an_account_looks_the_same_and_tells_its_owner(app, people, log_mail):
+def test_signup_with_an_address_that_has_an_account_looks_the_same_and_tells_its_owner(app, people):
     fresh = app.test_client().post("/inscription", data=dict(SIGNUP, email="new@example.org"))
     known = app.test_client().post("/inscription", data=dict(SIGNUP, email="A@example.org"))
     assert known.status_code == fresh.status_code == 200
     assert known.get_data(as_text=True).replace("a@example.org", "new@example.org") == \
         fresh.get_data(as_text=True).replace("a@example.org", "new@example.org")
     assert db.session.scalar(select(func.count(SignupRequest.id))) == 1  # only the new address's
-    owner_mail = next(mail for mail in mails(log_mail) if mail["to"] == "a@example.org")
+    owner_mail = next(mail for mail in mails() if mail["to"] == "a@example.org")
     assert "/mot-de-passe-oublie" in owner_mail["body"]
 
 
-def test_refusal_needs_a_reason_and_tells_the_requester(app, people, log_mail):
+def test_refusal_needs_a_reason_and_tells_the_requester(app, people):
     app.test_client().post("/inscription", data=SIGNUP)
     request = db.session.scalar(select(SignupRequest))
     coordinator = signed_in_client(app, people["coordinator"])
@@ -118,7 +111,7 @@ def test_refusal_needs_a_reason_and_tells_the_requester(app, people, log_mail):
                                 data={f"r{request.id}-note": "Pas de cours en Wallonie."})
     assert response.status_code == 302
     assert db.session.get(SignupRequest, request.id).status == "rejected"
-    refusal = mails(log_mail)[-1]
+    refusal = mails()[-1]
     assert refusal["to"] == "awa@example.org" and "Pas de cours en Wallonie." in refusal["body"]
     assert db.session.scalar(select(func.count(Operator.id))) == 2  # none created
 
@@ -134,14 +127,14 @@ def test_requests_of_another_bassin_are_not_the_coordinators(app, people):
     assert admin.post(f"/espace/demandes/{request.id}/valider").status_code == 302
 
 
-def test_colleague_invitation_and_its_expiry(app, people, log_mail):
+def test_colleague_invitation_and_its_expiry(app, people):
     operator_a = signed_in_client(app, people["operator A"])
     response = operator_a.post("/espace/organismes/op-a/equipe", data={"email": "b@example.org"})
     assert response.status_code == 400 and "email" in errors_of(response.get_data(as_text=True))  # has an account
     response = operator_a.post("/espace/organismes/op-a/equipe", data={"email": "Colleague@Example.org"})
     assert response.status_code == 302
     assert "colleague@example.org" in operator_a.get("/espace/organismes/op-a/equipe").get_data(as_text=True)
-    mail = mails(log_mail)[-1]
+    mail = mails()[-1]
     assert mail["to"] == "colleague@example.org" and "a@example.org" in mail["body"]
     link = link_in(mail["body"])
 
@@ -155,7 +148,7 @@ def test_colleague_invitation_and_its_expiry(app, people, log_mail):
 
     # A new invitation replaces it; accepting it makes an operator user of op-a only.
     operator_a.post("/espace/organismes/op-a/equipe", data={"email": "colleague@example.org"})
-    link = link_in(mails(log_mail)[-1]["body"])
+    link = link_in(mails()[-1]["body"])
     colleague = app.test_client()
     colleague.post(link, data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
     user = db.session.scalar(select(User).where(User.email == "colleague@example.org"))
@@ -163,22 +156,22 @@ def test_colleague_invitation_and_its_expiry(app, people, log_mail):
     assert colleague.get("/espace/organismes/op-b").status_code == 403
 
 
-def test_tampered_invitation_link_is_refused(app, people, log_mail):
+def test_tampered_invitation_link_is_refused(app, people):
     signed_in_client(app, people["operator A"]).post("/espace/organismes/op-a/equipe",
                                                      data={"email": "c@example.org"})
-    link = link_in(mails(log_mail)[-1]["body"])
+    link = link_in(mails()[-1]["body"])
     response = app.test_client().get(link[:-3] + "xyz")
     assert response.status_code == 410 and "incomplet" in response.get_data(as_text=True)
 
 
-def test_password_reset_by_e_mail_link_works_once(app, people, log_mail):
+def test_password_reset_by_e_mail_link_works_once(app, people):
     client = app.test_client()
     response = client.post("/mot-de-passe-oublie", data={"email": "A@example.org"})
     assert response.status_code == 200
     response_unknown = client.post("/mot-de-passe-oublie", data={"email": "nobody@example.org"})
     # Same answer whether the account exists or not; only the account's owner gets a mail.
     assert response_unknown.status_code == 200
-    [mail] = mails(log_mail)
+    [mail] = mails()
     assert mail["to"] == "a@example.org"
     link = link_in(mail["body"])
     response = client.post(link, data={"password": "short", "password_again": "short"})
@@ -190,9 +183,9 @@ def test_password_reset_by_e_mail_link_works_once(app, people, log_mail):
     sign_in(app.test_client(), "a@example.org", NEW_PASSWORD)
 
 
-def test_password_reset_link_expires(app, people, log_mail, monkeypatch):
+def test_password_reset_link_expires(app, people, monkeypatch):
     app.test_client().post("/mot-de-passe-oublie", data={"email": "a@example.org"})
-    link = link_in(mails(log_mail)[-1]["body"])
+    link = link_in(mails()[-1]["body"])
     monkeypatch.setitem(app.config, "PASSWORD_RESET_MINUTES", -1)
     assert app.test_client().get(link).status_code == 410
 
@@ -264,9 +257,9 @@ def test_cancel_an_invitation_matrix(app, people):
     assert db.session.get(Invitation, invitation_id).cancelled_at is not None
 
 
-def test_invitation_to_an_e_mail_that_got_an_account_meanwhile_says_so(app, people, log_mail):
+def test_invitation_to_an_e_mail_that_got_an_account_meanwhile_says_so(app, people):
     signed_in_client(app, people["operator A"]).post("/espace/organismes/op-a/equipe", data={"email": "c@example.org"})
-    link = link_in(mails(log_mail)[-1]["body"])
+    link = link_in(mails()[-1]["body"])
     from portal.accounts.services import create_user
 
     create_user("c@example.org", PASSWORD, "operator", operator_ref="op-b")
@@ -275,7 +268,7 @@ def test_invitation_to_an_e_mail_that_got_an_account_meanwhile_says_so(app, peop
     assert db.session.scalar(select(User).where(User.email == "c@example.org")).operator.ref == "op-b"
 
 
-def test_a_new_password_signs_out_every_other_session(app, people, log_mail):
+def test_a_new_password_signs_out_every_other_session(app, people):
     here, elsewhere = signed_in_client(app, people["operator A"]), signed_in_client(app, people["operator A"])
     assert elsewhere.get("/espace/organismes/op-a").status_code == 200
     response = here.post("/compte/mot-de-passe", data={"current": PASSWORD, "password": NEW_PASSWORD,
@@ -285,20 +278,20 @@ def test_a_new_password_signs_out_every_other_session(app, people, log_mail):
     assert "/connexion" in elsewhere.get("/espace/organismes/op-a").headers["Location"]
     # A reset by e-mail link does the same.
     app.test_client().post("/mot-de-passe-oublie", data={"email": "a@example.org"})
-    app.test_client().post(link_in(mails(log_mail)[-1]["body"]),
+    app.test_client().post(link_in(mails()[-1]["body"]),
                            data={"password": "third long password", "password_again": "third long password"})
     assert "/connexion" in here.get("/espace/organismes/op-a").headers["Location"]
 
 
-def test_newlines_in_a_name_never_reach_an_e_mail_header(app, people, log_mail):
+def test_newlines_in_a_name_never_reach_an_e_mail_header(app, people):
     response = app.test_client().post("/inscription", data=dict(SIGNUP, organisation="Evil\r\nBcc: x@example.org"))
     assert response.status_code == 200
-    [notice] = mails(log_mail)
+    [notice] = mails()
     assert notice["subject"].startswith("Passerelle : Evil Bcc: x@example.org")  # one line: no new header
     assert notice["to"] == "coord@example.org"
 
 
-def test_validating_twice_creates_one_operator_and_one_invitation(app, people, log_mail):
+def test_validating_twice_creates_one_operator_and_one_invitation(app, people):
     app.test_client().post("/inscription", data=SIGNUP)
     request_id = db.session.scalar(select(SignupRequest.id))
     coordinator, admin = signed_in_client(app, people["coordinator"]), signed_in_client(app, people["admin"])

@@ -3,6 +3,7 @@ works once."""
 from __future__ import annotations
 
 import re
+import threading
 
 import pyotp
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from portal.accounts import second_factor
 from portal.accounts.models import User
 from portal.accounts.services import create_user
+from portal.accounts.sign_in import MAX_CODE_TRIES
 from portal.extensions import db
 from tests.people import PASSWORD, TOTP_SECRET, with_second_factor
 
@@ -123,3 +125,117 @@ def test_operator_may_turn_it_on_and_off(app, users):
     response = client.post("/compte/double-authentification/desactiver", data={"off-current": PASSWORD})
     assert response.status_code == 302
     assert user("a@example.org").totp_secret is None
+
+
+# -- a time step is accepted once per account, the wrong codes all count (finding: races) -------
+def at_code_step(app, count: int) -> list:
+    """``count`` browsers that gave the right password of a@example.org and wait for the code."""
+    clients = [app.test_client() for _ in range(count)]
+    for client in clients:
+        response = client.post("/connexion", data={"email": "a@example.org", "password": PASSWORD})
+        assert "/connexion/code" in response.headers["Location"]
+    return clients
+
+
+def signed_in(response) -> bool:
+    return response.status_code == 302 and "/connexion" not in response.headers["Location"]
+
+
+def at_once(requests: list) -> list:
+    """Send the requests from threads released together (each request has its own application
+    context, so its own database session and connection, as in separate workers)."""
+    barrier = threading.Barrier(len(requests))
+    responses: list = [None] * len(requests)
+
+    def send(index: int) -> None:
+        barrier.wait()
+        responses[index] = requests[index]()
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(len(requests))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return responses
+
+
+@pytest.fixture()
+def postgresql_only(backend):
+    if backend != "postgresql":
+        pytest.skip("real concurrency needs PostgreSQL (SQLite runs one writer at a time)")
+
+
+@pytest.mark.parametrize("attempt", range(4))
+def test_one_code_sent_by_several_browsers_at_once_opens_one_session(app, users, postgresql_only, attempt):
+    with_second_factor(user("a@example.org"))
+    clients = at_code_step(app, 4)
+    code = pyotp.TOTP(TOTP_SECRET).now()
+    responses = at_once([lambda c=c: c.post("/connexion/code", data={"code": code}) for c in clients])
+    assert sum(signed_in(response) for response in responses) == 1
+    assert sum(c.get("/espace/organismes/op-a").status_code == 200 for c in clients) == 1
+
+
+def test_wrong_codes_sent_at_once_are_all_counted(app, users, postgresql_only):
+    with_second_factor(user("a@example.org"))
+    clients = at_code_step(app, MAX_CODE_TRIES)
+    at_once([lambda c=c: c.post("/connexion/code", data={"code": "000000"}) for c in clients])
+    db.session.expire_all()
+    assert user("a@example.org").totp_locked_until is not None  # exactly MAX_CODE_TRIES: locked
+    fresh = at_code_step(app, 1)[0]
+    response = fresh.post("/connexion/code", data={"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert response.status_code == 400 and "15 minutes" in response.get_data(as_text=True)
+
+
+def between_read_and_write(monkeypatch, app, other_request) -> None:
+    """Deterministic race: the next code request runs ``other_request`` (in its own application
+    context: another database session) after it read the account and before it writes."""
+    original = second_factor.accepted_step
+    pending = [other_request]
+
+    def checked_meanwhile(*args, **kwargs):
+        step = original(*args, **kwargs)
+        if pending:
+            with app.app_context():
+                pending.pop()()
+        return step
+
+    monkeypatch.setattr(second_factor, "accepted_step", checked_meanwhile)
+
+
+def test_a_code_used_meanwhile_by_another_request_is_refused(app, users, monkeypatch):
+    with_second_factor(user("a@example.org"))
+    first, second = at_code_step(app, 2)
+    code = pyotp.TOTP(TOTP_SECRET).now()
+    other: list = []
+    between_read_and_write(monkeypatch, app, lambda: other.append(second.post("/connexion/code", data={"code": code})))
+    response = first.post("/connexion/code", data={"code": code})
+    assert signed_in(other[0])
+    assert response.status_code == 400 and not signed_in(response)
+    assert first.get("/espace/organismes/op-a").status_code == 302
+
+
+def test_a_wrong_code_counted_meanwhile_is_not_lost(app, users, monkeypatch):
+    with_second_factor(user("a@example.org"))
+    first, second = at_code_step(app, 2)
+    between_read_and_write(monkeypatch, app, lambda: second.post("/connexion/code", data={"code": "000000"}))
+    first.post("/connexion/code", data={"code": "000000"})
+    db.session.expire_all()
+    assert user("a@example.org").totp_failures == 2
+
+
+def test_the_key_being_set_up_is_not_in_the_session_cookie(app, users):
+    client = app.test_client()
+    client.post("/connexion", data={"email": "coord@example.org", "password": PASSWORD})
+    page = client.get("/compte/double-authentification").get_data(as_text=True)
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
+    cookie = client.get_cookie("session", domain="passerelle.test").value
+    content = app.session_interface.get_signing_serializer(app).loads(cookie)  # what anyone holding it reads
+    assert secret not in repr(content) and "totp_setup" not in content
+    assert user("coord@example.org").pending_totp_secret == secret
+    # A wrong code keeps the same key; the right one turns it on and forgets the pending key.
+    assert client.post("/compte/double-authentification", data={"code": "000000"}).status_code == 400
+    assert user("coord@example.org").pending_totp_secret == secret
+    assert client.post("/compte/double-authentification",
+                       data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+    account = user("coord@example.org")
+    assert (account.totp_secret, account.pending_totp_secret) == (secret, None)

@@ -1,6 +1,6 @@
 """Every page of accounts and of the workspace's new tools in a real browser: axe-core finds
 nothing at 320 and 1280 px (sign-in code, forgotten password, broken link, account, second factor,
-team, course history, imports with their error report, the bassin's cadastre)."""
+team, course history, imports with their error report, the bassin's cadastre, the admins' accounts page)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -93,4 +93,34 @@ def test_coordinator_cadastre_page(open_page, live_server, accounts, width):
     check_page(page, "workspace-bassin-import", width)
     goto(page, watch, live_server("/espace/demandes"))
     check_page(page, "workspace-signups-empty", width)
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_admin_accounts_page(open_page, live_server, accounts, width):
+    from sqlalchemy import select
+
+    from portal.accounts.models import User
+    from portal.accounts.services import create_user
+    from portal.extensions import db
+    from tests.people import PASSWORD, with_second_factor
+
+    with live_server.app.app_context():
+        if db.session.scalar(select(User).where(User.email == "admin-browser@example.org")) is None:
+            with_second_factor(create_user("admin-browser@example.org", PASSWORD, "admin"))
+        db.session.remove()
+    page, watch = open_page(width)
+    sign_in(page, watch, live_server, "admin-browser@example.org")
+    goto(page, watch, live_server("/espace/"))
+    with page.expect_navigation():
+        page.click("main a[href='/espace/comptes']")
+    assert page.locator("main table").first.locator("tbody tr").count() >= 3
+    check_page(page, "workspace-accounts", width)
+    with page.expect_navigation():
+        page.locator("main form[action$='/desactiver'] button").first.click()
+    assert page.locator("input[name=confirmed]").count() == 1
+    check_page(page, "workspace-account-confirm", width)
+    with page.expect_navigation():
+        page.locator("main form a[href='/espace/comptes']").click()  # cancel: nothing changes
+    assert page.url.endswith("/espace/comptes")
     watch.assert_clean()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 import pytest
 from babel.dates import format_date
@@ -14,7 +13,7 @@ from portal.workspace.models import Reminder, ReminderCourse
 from portal.workspace.services import confirm_all
 from tests import factories as f
 from tests.conftest import TODAY
-from tests.people import signed_in_client, with_second_factor
+from tests.people import mails, signed_in_client, with_second_factor
 
 PASSWORD = "correct horse battery"
 
@@ -47,33 +46,30 @@ def reminders_count() -> int:
     return db.session.scalar(select(func.count(Reminder.id)))
 
 
-def test_dry_run_says_who_and_sends_nothing(app, offer, caplog):
-    with caplog.at_level(logging.WARNING, logger="passerelle.mail"):
-        result = remind(app, "--dry-run")
+def test_dry_run_says_who_and_sends_nothing(app, offer):
+    result = remind(app, "--dry-run")
     assert result.exit_code == 0, result.output
     assert "op-a: would remind a1@example.org, a2@example.org of 1 course(s) (a-old)" in result.output
     assert "op-b: 1 course(s) going stale but no active account" in result.output
     assert "nothing was sent" in result.output
-    assert reminders_count() == 0 and caplog.records == []
+    assert reminders_count() == 0 and mails() == []
 
 
-def test_reminder_is_sent_recorded_and_never_twice(app, offer, caplog):
-    with caplog.at_level(logging.WARNING, logger="passerelle.mail"):
-        first = remind(app)
+def test_reminder_is_sent_recorded_and_never_twice(app, offer):
+    first = remind(app)
     assert first.exit_code == 0, first.output
     assert "op-a: reminded a1@example.org, a2@example.org of 1 course(s)" in first.output
-    (mail,) = [r.getMessage() for r in caplog.records]
-    assert "To: a1@example.org, a2@example.org" in mail
-    assert "Cours ancien" in mail and "a-fresh" not in mail
-    assert "https://passerelle.test/connexion?next=/espace/organismes/op-a" in mail
+    (mail,) = mails()
+    assert mail["to"] == "a1@example.org, a2@example.org"
+    assert "Cours ancien" in mail["body"] and "a-fresh" not in mail["body"]
+    assert "https://passerelle.test/connexion?next=/espace/organismes/op-a" in mail["body"]
     reminder = db.session.scalar(select(Reminder))
     assert reminder.recipients == "a1@example.org, a2@example.org"
     assert [(rc.course.ref, rc.confirmed_at) for rc in reminder.courses] == [
         ("a-old", TODAY - dt.timedelta(days=151))]
 
-    caplog.clear()
     second = remind(app)
-    assert "0 reminder(s) sent." in second.output and caplog.records == []
+    assert "0 reminder(s) sent." in second.output and len(mails()) == 1
     assert reminders_count() == 1
 
 
@@ -158,8 +154,10 @@ def plan_reminders_refs() -> list[str]:
 def test_the_daily_job_sends_the_reminders(app, closed_offer):
     from portal.jobs.services import run_jobs
 
-    (outcome,) = run_jobs(dt.datetime(2026, 11, 27, 7, 30), only=["reminders"])
-    assert (outcome.status, outcome.summary) == ("ok", "1 reminder(s) sent")
+    # The real clock: the outbox dates its messages with it ("today" stays fixed at TODAY).
+    outcomes = {o.job: o for o in run_jobs(only=["reminders", "outbox"])}
+    assert (outcomes["reminders"].status, outcomes["reminders"].summary) == ("ok", "1 reminder(s) sent")
     assert reminders_count() == 1
-    (again,) = run_jobs(dt.datetime(2026, 11, 27, 9, 0), only=["reminders"])
-    assert again.status == "not_due"
+    # The outbox job runs after it: the e-mail leaves in the same call.
+    assert outcomes["outbox"].status == "ok" and outcomes["outbox"].summary.startswith("outbox: 1 sent")
+    assert plan_reminders_refs() == []
