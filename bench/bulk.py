@@ -1,18 +1,27 @@
 #!/usr/bin/env python3
 """Bulk benchmark: one operator's courses exported and imported as CSV and XLSX (check only, a real
-import that changes every course, and an unchanged re-import), on SQLite and PostgreSQL.
+import that changes every course, and an unchanged re-import), on SQLite and PostgreSQL; then
+hostile files: the workbook bombs (time and memory of the worker and of the child that reads them)
+and the error report of files with thousands of problems (size of the page, time).
 
-Goes through the same functions as the workspace pages (bulk_services), without HTTP. Prints
-figures; asserts nothing.
+Goes through the same functions as the workspace pages (bulk_services), without HTTP, except the
+error reports (the import page, through the WSGI app in-process). Prints figures; asserts nothing.
 
     .venv/bin/python bench/bulk.py                      # 500 and 3000 courses, sqlite + postgresql
     .venv/bin/python bench/bulk.py --sizes 200 --backends sqlite
+    .venv/bin/python bench/bulk.py --hostile            # bombs and error reports only
+    .venv/bin/python bench/bulk.py --hostile --in-process   # also each bomb read in the worker, as
+                                                        # before the child process (minutes, GBs)
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
+import json
 import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,8 +38,9 @@ from portal.extensions import db  # noqa: E402
 from portal.geo.gazetteer import get_gazetteer  # noqa: E402
 from portal.offer.models import Operator  # noqa: E402
 from portal.offer.services import import_offer  # noqa: E402
-from portal.workspace import bulk_files  # noqa: E402
+from portal.workspace import bulk_files, bulk_reader  # noqa: E402
 from portal.workspace.bulk_services import import_operator_file, operator_rows  # noqa: E402
+from tests import bombs  # noqa: E402
 
 TODAY = dt.date(2026, 11, 27)
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/passerelle_bench_bulk"
@@ -51,12 +61,14 @@ def document(size: int) -> dict:
         {"ref": "bench-op", "name": "Opérateur de mesure", "kind": "asbl", "sites": sites, "courses": courses}]}
 
 
-def app_for(url: str):
+def app_for(url: str, **settings):
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = url
         SECRET_KEY = "bench"
         PASSERELLE_TODAY = TODAY.isoformat()
 
+    for name, value in settings.items():
+        setattr(BenchConfig, name, value)
     return create_app(BenchConfig)
 
 
@@ -69,7 +81,7 @@ def timed(label: str, function, *args, **kwargs):
 
 def run(url: str, backend: str, size: int) -> None:
     app = app_for(url)
-    with app.app_context():
+    with app.test_request_context("/?lang=en"):
         db.drop_all()
         db.create_all()
         import_offer(document(size), get_gazetteer(), TODAY)
@@ -81,12 +93,13 @@ def run(url: str, backend: str, size: int) -> None:
         xlsx_data, xlsx_seconds, _ = timed("xlsx", bulk_files.xlsx_bytes, rows, "cours")
         figures.append(("export XLSX", seconds + xlsx_seconds, len(xlsx_data)))
         changed = csv_data.replace(b"Fran\xc3\xa7ais oral", b"Fran\xc3\xa7ais oral et \xc3\xa9crit")
+        # The workbook was exported before the titles changed: importing it is overwriting newer changes.
         for label, name, data, check in (("check CSV (every course changed)", "c.csv", changed, True),
                                          ("import CSV (every course changed)", "c.csv", changed, False),
                                          ("import CSV again (unchanged)", "c.csv", changed, False),
-                                         ("import XLSX (title back)", "c.xlsx", xlsx_data, False)):
+                                         ("import XLSX (title back, overwrite)", "c.xlsx", xlsx_data, False)):
             outcome, elapsed, _ = timed(label, import_operator_file, operator, name, data, TODAY,
-                                        check_only=check)
+                                        check_only=check, overwrite=name.endswith(".xlsx"))
             assert not outcome.problems, outcome.problems[:3]
             counts = outcome.summary.courses if outcome.summary else None
             figures.append((label, elapsed, f"{counts.created}/{counts.updated}/{counts.unchanged}"
@@ -98,11 +111,104 @@ def run(url: str, backend: str, size: int) -> None:
         db.engine.dispose()
 
 
+def _peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def measure_bomb(name: str, in_process: bool) -> None:
+    """(Run in a fresh interpreter.) Read one bomb as the import page does, or in this process as
+    before the child process; print the figures as JSON."""
+    data = bombs.BOMBS[name]()
+    app = app_for("sqlite://")
+    with app.test_request_context("/?lang=en"):
+        worker_before = _peak_mb()
+        started = time.perf_counter()
+        if in_process:
+            answer = bulk_reader.read("xlsx", data, bulk_files._LIMITS)
+            outcome = answer.get("refused", f"{len(answer.get('rows', []))} rows read")
+        else:
+            try:
+                bulk_files.read_upload("xlsx", data)
+                outcome = "read"
+            except bulk_files.FileRefused as refused:
+                outcome = refused.problems[0].message[:40] + "…"
+        elapsed = time.perf_counter() - started
+        child = resource.getrusage(resource.RUSAGE_CHILDREN)
+        print(json.dumps({"bomb": name, "bytes": len(data), "seconds": elapsed, "outcome": outcome,
+                          "worker_peak_mb": _peak_mb(), "worker_before_mb": worker_before,
+                          "child_peak_mb": _peak_mb(resource.RUSAGE_CHILDREN),
+                          "child_cpu_s": child.ru_utime + child.ru_stime}))
+
+
+def bombs_report(in_process: bool) -> None:
+    for mode in (("worker", "child") if in_process else ("child",)):
+        for name in bombs.BOMBS:
+            extra = ["--in-process"] if mode == "worker" else []
+            command = [sys.executable, __file__, "--measure-bomb", name, *extra]
+            found = json.loads(subprocess.run(command, capture_output=True, check=True, text=True).stdout)
+            print(f"bomb {name:20} {found['bytes']:8,} B read in the {mode:6} {found['seconds']:6.1f} s  "
+                  f"worker peak {found['worker_peak_mb']:6.0f} MB (before {found['worker_before_mb']:4.0f})  "
+                  f"child peak {found['child_peak_mb']:5.0f} MB, cpu {found['child_cpu_s']:5.1f} s  "
+                  f"→ {found['outcome']}")
+
+
+def error_reports() -> None:
+    """The import page's answer to files with thousands of problems: status, size, time."""
+    from portal.accounts.services import create_user
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = app_for(f"sqlite:///{folder}/bench.db", WTF_CSRF_ENABLED=False, SESSION_COOKIE_SECURE=False,
+                      RATELIMIT_ENABLED=False, IMPORT_LOCK_FILE=f"{folder}/import.lock")
+        with app.app_context():
+            db.create_all()
+            import_offer(document(10), get_gazetteer(), TODAY)
+            create_user("bench@example.org", "benchmark password", "operator", operator_ref="bench-op")
+            client = app.test_client()
+            client.post("/connexion", data={"email": "bench@example.org", "password": "benchmark password"})
+            header = "site,title,kind,level_min,level_max,entry_mode"
+            rows = [f",bench-site-0,Cours {n},fle,Z9,A2,rolling,,mun,peut-être" for n in range(5000)]
+            files = {
+                "CSV, 330,000 columns named x": ("c.csv", (header + "," + ",".join(["x"] * 330_000)
+                                                           + "\n,bench-site-0,T,fle,A1,A2,rolling\n").encode()),
+                "CSV, 5,000 rows of 3 problems": ("c.csv", "\n".join(
+                    [header + ",entries,days,job_oriented", *rows]).encode()),
+                "JSON, 1.5 M empty operators": ("o.json", ('{"format": "passerelle-offer/1", "operators": ['
+                                                          + ",".join(["{}"] * 1_500_000) + "]}").encode()),
+            }
+            for label, (name, content) in files.items():
+                boundary, body = _multipart(name, content)
+                started = time.perf_counter()
+                response = client.post("/espace/organismes/bench-op/import?lang=en", data=body,
+                                       content_type=f"multipart/form-data; boundary={boundary}")
+                elapsed = time.perf_counter() - started
+                print(f"report {label:32} {len(content):10,} B → {response.status_code}, page "
+                      f"{len(response.data):12,} B in {elapsed:6.2f} s")
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _multipart(name: str, content: bytes):
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    return encode_multipart({"file": FileStorage(io.BytesIO(content), filename=name)})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="500,3000")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--hostile", action="store_true", help="only the bombs and the error reports")
+    parser.add_argument("--in-process", action="store_true", help="also read each bomb in the worker, as before")
+    parser.add_argument("--measure-bomb", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure_bomb:
+        measure_bomb(args.measure_bomb, args.in_process)
+        return
+    if args.hostile:
+        bombs_report(args.in_process)
+        error_reports()
+        return
     for backend in args.backends.split(","):
         for size in (int(s) for s in args.sizes.split(",")):
             if backend == "sqlite":

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer import rules
-from portal.offer.exchange import OfferDocumentError
+from portal.offer.exchange import MAX_PROBLEMS, OfferDocumentError
 from portal.offer.models import Course
-from portal.offer.services import ImportSummary, export_offer, import_offer
+from portal.offer.services import ImportSummary, WriteConflict, export_offer, import_offer
 
 
 @click.group("offer")
@@ -30,6 +30,8 @@ def _read_document(file: click.File) -> Any:
         raise OfferDocumentError([f"$: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"]) from exc
     except UnicodeDecodeError as exc:
         raise OfferDocumentError(["$: not UTF-8 text"]) from exc
+    except (ValueError, RecursionError) as exc:  # a number of more than 4,300 digits, deep nesting
+        raise OfferDocumentError(["$: not valid JSON"]) from exc
 
 
 def _print_summary(summary: ImportSummary) -> None:
@@ -51,13 +53,22 @@ def run_import(document: Any, *, quiet: bool = False, source: str = "cli") -> Im
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @with_appcontext
 def import_command(file: click.File) -> None:
-    """Upsert operators, sites and courses by ref from FILE ("-" for stdin). All or nothing."""
+    """Upsert operators, sites and courses by ref from FILE ("-" for stdin). All or nothing. An
+    admin's tool: it overwrites whatever changed since the file was made."""
     try:
         summary = run_import(_read_document(file))
     except OfferDocumentError as exc:
-        click.echo(f"Import refused: {len(exc.errors)} error(s); nothing was changed.", err=True)
+        if exc.stopped:
+            click.echo(f"Import refused: validation stopped after {MAX_PROBLEMS} problems; nothing was changed.",
+                       err=True)
+        else:
+            click.echo(f"Import refused: {len(exc.errors)} error(s); nothing was changed.", err=True)
         for error in exc.errors:
             click.echo(f"  {error}", err=True)
+        sys.exit(1)
+    except WriteConflict:
+        click.echo("Import refused: another change wrote some of the same refs at the same moment; nothing was "
+                   "changed. Run it again.", err=True)
         sys.exit(1)
     _print_summary(summary)
 

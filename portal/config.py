@@ -67,6 +67,15 @@ class Config:
     PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
     # Sign-up requests accepted per bassin in 24 hours (each one e-mails its coordinators).
     SIGNUP_DAILY_LIMIT = int(os.environ.get("SIGNUP_DAILY_LIMIT", "20"))
+    # Imported files are read by a child process with these limits (a real file needs a few MB and
+    # well under a second); past them the file is refused as too complex.
+    IMPORT_PARSE_MEMORY_MB = int(os.environ.get("IMPORT_PARSE_MEMORY_MB", "512"))
+    IMPORT_PARSE_CPU_SECONDS = int(os.environ.get("IMPORT_PARSE_CPU_SECONDS", "20"))
+    IMPORT_PARSE_TIMEOUT_SECONDS = float(os.environ.get("IMPORT_PARSE_TIMEOUT_SECONDS", "25"))
+    # Imports per account: 10 rather than 5, since fixing a refused file takes a few tries.
+    IMPORT_RATE_LIMIT = os.environ.get("IMPORT_RATE_LIMIT", "10 per hour")
+    # One import at a time per machine: the web workers share a lock on this file.
+    IMPORT_LOCK_FILE = os.environ.get("IMPORT_LOCK_FILE", str(INSTANCE_DIR / "import.lock"))
 
 
 class TestConfig(Config):

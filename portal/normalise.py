@@ -20,3 +20,15 @@ def fold(text: str | None) -> str:
 def fold_name(text: str | None) -> str:
     """``fold`` that also treats hyphens and apostrophes as spaces ("la-louviere" = "La Louvière")."""
     return _SPACES.sub(" ", re.sub(r"[-'_.]", " ", fold(text))).strip()
+
+
+def ref_key(ref: str) -> str:
+    """A ref as stored and compared: without surrounding spaces, in lower case (" Lee-Namur " →
+    "lee-namur"; the exchange format's rule)."""
+    return ref.strip().lower()
+
+
+def line_ends(text: str) -> str:
+    """``text`` with every line end as "\\n" (Windows "\\r\\n" and old Mac "\\r" alike), so that a
+    text reads the same whether it came from a form, a CSV, a workbook or the command line."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -15,6 +15,7 @@ from flask_login import current_user, logout_user
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.normalise import ref_key
 from portal.offer.models import Course, Operator, Site
 
 PUBLIC = "public"
@@ -108,7 +109,7 @@ OPERATOR_WRITES = ("confirm_operator", "create_course", "create_site", "import_o
 def _load_for(model: type, ref: str, action: str) -> Any:
     """The object of that ref if the current user may ``action`` it: 404 when it does not exist,
     403 when it is not theirs."""
-    found = db.session.scalar(select(model).where(model.ref == ref))
+    found = db.session.scalar(select(model).where(model.ref == ref_key(ref)))
     if found is None:
         abort(404)
     if not may(current_user, action, found):

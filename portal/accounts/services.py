@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import ROLES, User, utc_now
 from portal.extensions import db
+from portal.normalise import ref_key
 from portal.offer.models import Operator
 
 # argon2-cffi's defaults follow RFC 9106's second recommendation (argon2id, 64 MiB, t=3).
@@ -69,7 +70,7 @@ def create_user(email: str, password: str, role: str, *, operator_ref: str | Non
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     operator = None
     if role == "operator":
-        operator = db.session.scalar(select(Operator).where(Operator.ref == (operator_ref or "")))
+        operator = db.session.scalar(select(Operator).where(Operator.ref == ref_key(operator_ref or "")))
         if operator is None:
             raise AccountError(f"an operator user needs an existing operator ref (got {operator_ref!r})")
     elif operator_ref:

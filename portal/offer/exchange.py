@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portal.geo.gazetteer import Gazetteer
+from portal.normalise import ref_key
 from portal.offer import codes
 from portal.offer.models import Course, Operator, Site
+from portal.offer.validation import MAX_PROBLEMS, Checker, ValidationStopped, json_number, shown
 
 FORMAT = "passerelle-offer/1"
 
@@ -31,7 +33,6 @@ COURSE_KEYS = (
 )
 ENTRY_KEYS = ("start", "end", "registration_deadline", "status")
 
-_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,119}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _WEBSITE = re.compile(r"^https?://[^\s]+\.[^\s]+$", re.IGNORECASE)
 # Wallonia with a margin: catches swapped or mistyped coordinates.
@@ -56,18 +57,13 @@ class StoredOwners:
 
 
 class OfferDocumentError(ValueError):
-    """A document that cannot be imported; ``errors`` lists every problem with its path."""
+    """A document that cannot be imported; ``errors`` lists its problems with their paths, every
+    one of them unless ``stopped``: validation stopped at MAX_PROBLEMS."""
 
-    def __init__(self, errors: list[str]):
-        super().__init__(f"{len(errors)} error(s)")
+    def __init__(self, errors: list[str], *, stopped: bool = False):
+        super().__init__(f"{len(errors)} error(s)" + (" (validation stopped)" if stopped else ""))
         self.errors = errors
-
-
-def json_number(value: float | None) -> float | int | None:
-    """A number as JSON shows it best: 0 rather than 0.0."""
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
+        self.stopped = stopped
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -124,144 +120,51 @@ def operator_dict(operator: Operator, *, with_children: bool = True) -> dict[str
 
 
 # -- validation ------------------------------------------------------------------------------
-class _Checker:
-    """Collects errors; each check returns the normalised value (or None when wrong)."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def error(self, path: str, message: str) -> None:
-        self.errors.append(f"{path}: {message}")
-
-    def obj(self, value: Any, path: str, allowed: tuple[str, ...]) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.error(path, "must be an object")
-            return None
-        for key in value:
-            if key not in allowed:
-                self.error(f"{path}.{key}", "is not a field of this format")
-        return value
-
-    def text(self, data: dict, key: str, path: str, *, required: bool = False,
-             max_length: int = 200) -> str | None:
-        value = data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.error(f"{path}.{key}", "is required")
-            return None
-        if not isinstance(value, str):
-            self.error(f"{path}.{key}", f"{value!r} is not a text")
-            return None
-        value = value.strip()
-        if len(value) > max_length:
-            self.error(f"{path}.{key}", f"is longer than {max_length} characters")
-            return None
-        return value
-
-    def ref(self, data: dict, key: str, path: str) -> str | None:
-        value = self.text(data, key, path, required=True, max_length=120)
-        if value is not None and not _REF.match(value):
-            self.error(f"{path}.{key}", f"{value!r} is not a valid ref "
-                       "(letters, digits, '.', '_', ':', '-')")
-            return None
-        return value
-
-    def code(self, data: dict, key: str, path: str, choices: tuple[str, ...], what: str,
-             *, default: str | None = None) -> str | None:
-        value = data.get(key)
-        if value is None:
-            if default is None:
-                self.error(f"{path}.{key}", "is required")
-            return default
-        if value not in choices:
-            self.error(f"{path}.{key}", f"{value!r} is not {what} (one of: {', '.join(choices)})")
-            return None
-        return value
-
-    def codes(self, data: dict, key: str, path: str, choices: tuple[str, ...], what: str) -> list[str]:
-        value = data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.error(f"{path}.{key}", "must be a list")
-            return []
-        good = set()
-        for i, item in enumerate(value):
-            if item not in choices:
-                self.error(f"{path}.{key}[{i}]", f"{item!r} is not {what} (one of: {', '.join(choices)})")
-            else:
-                good.add(item)
-        return [c for c in choices if c in good]
-
-    def boolean(self, data: dict, key: str, path: str) -> bool:
-        value = data.get(key)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.error(f"{path}.{key}", f"{value!r} is not true or false")
-            return False
-        return value
-
-    def number(self, data: dict, key: str, path: str, *, minimum: float, maximum: float,
-               default: float | None) -> float | int | None:
-        value = data.get(key)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.error(f"{path}.{key}", f"{value!r} is not a number")
-            return default
-        if not minimum <= value <= maximum:
-            self.error(f"{path}.{key}", f"{value!r} is not between {minimum:g} and {maximum:g}")
-            return default
-        return json_number(value)
-
-    def date(self, data: dict, key: str, path: str, *, required: bool = False) -> str | None:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.error(f"{path}.{key}", "is required")
-            return None
-        try:
-            if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                raise ValueError
-            return dt.date.fromisoformat(value).isoformat()
-        except ValueError:
-            self.error(f"{path}.{key}", f"{value!r} is not an ISO date (YYYY-MM-DD)")
-            return None
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def refs_in(document: Any) -> tuple[list[str], list[str], list[str]]:
-    """Operator, site and course refs of a raw document, read defensively (before validation)."""
-    operators, sites, courses = [], [], []
-    for operator in (document.get("operators") if isinstance(document, dict) else None) or []:
+    """Operator, site and course refs of a raw document, read defensively (before validation: any
+    part may have any type) and normalised as the format compares them."""
+    operators: list[Any] = []
+    sites: list[Any] = []
+    courses: list[Any] = []
+    for operator in _listed(document.get("operators") if isinstance(document, dict) else None):
         if not isinstance(operator, dict):
             continue
         operators.append(operator.get("ref"))
         for key, found in (("sites", sites), ("courses", courses)):
-            items = operator.get(key)
-            for item in items if isinstance(items, list) else []:
-                if isinstance(item, dict):
-                    found.append(item.get("ref"))
-    return ([r for r in operators if isinstance(r, str)], [r for r in sites if isinstance(r, str)],
-            [r for r in courses if isinstance(r, str)])
+            found.extend(item.get("ref") for item in _listed(operator.get(key)) if isinstance(item, dict))
+    return tuple([ref_key(r) for r in refs if isinstance(r, str)] for refs in (operators, sites, courses))
 
 
-def validate_document(document: Any, gazetteer: Gazetteer,
-                      stored: StoredOwners | None = None) -> ValidatedOffer:
+def validate_document(document: Any, gazetteer: Gazetteer, stored: StoredOwners | None = None, *,
+                      max_errors: int = MAX_PROBLEMS) -> ValidatedOffer:
     """Check a whole document against the format and the refs already ``stored``; raise
-    OfferDocumentError with every error, else return the document normalised."""
-    stored = stored or StoredOwners()
-    check = _Checker()
+    OfferDocumentError with its errors (validation stops at ``max_errors``), else return the
+    document normalised."""
+    check = Checker(max_errors)
+    try:
+        offer = _validate(check, document, gazetteer, stored or StoredOwners())
+    except ValidationStopped:
+        raise OfferDocumentError(check.errors, stopped=True) from None
+    if check.errors:
+        raise OfferDocumentError(check.errors)
+    return offer
+
+
+def _validate(check: Checker, document: Any, gazetteer: Gazetteer, stored: StoredOwners) -> ValidatedOffer:
     offer = ValidatedOffer()
     root = check.obj(document, "$", ("format", "operators"))
     if root is None:
-        raise OfferDocumentError(check.errors)
+        return offer
     if root.get("format") != FORMAT:
         check.error("format", f"must be {FORMAT!r}")
     operators = root.get("operators")
     if not isinstance(operators, list):
         check.error("operators", "must be a list")
-        raise OfferDocumentError(check.errors)
+        return offer
     seen: dict[str, dict[str, str]] = {"operator": {}, "site": {}, "course": {}}
 
     def unique(kind: str, ref: str | None, path: str) -> None:
@@ -289,24 +192,25 @@ def validate_document(document: Any, gazetteer: Gazetteer,
         }
         unique("operator", operator["ref"], o_path)
         if operator["website"] and not _WEBSITE.match(operator["website"]):
-            check.error(f"{o_path}.website", f"{operator['website']!r} is not a web address (http:// or https://)")
+            check.error(f"{o_path}.website", f"{shown(operator['website'])} is not a web address "
+                        "(http:// or https://)")
         if operator["email"] and not _EMAIL.match(operator["email"]):
-            check.error(f"{o_path}.email", f"{operator['email']!r} is not an e-mail address")
+            check.error(f"{o_path}.email", f"{shown(operator['email'])} is not an e-mail address")
         for key in ("sites", "courses"):
             if raw.get(key) is not None and not isinstance(raw.get(key), list):
                 check.error(f"{o_path}.{key}", "must be a list")
-        for s_index, raw_site in enumerate(raw.get("sites") or [] if isinstance(raw.get("sites"), list) else []):
+        for s_index, raw_site in enumerate(_listed(raw.get("sites"))):
             s_path = f"{o_path}.sites[{s_index}]"
             site = _validate_site(check, raw_site, s_path, gazetteer)
-            if site is not None:
-                unique("site", site["ref"], s_path)
-                operator["sites"].append(site)
-            if site is not None and site["ref"] in stored.site_owner and \
-                    stored.site_owner[site["ref"]] != operator["ref"]:
-                check.error(f"{s_path}.ref", f"site {site['ref']!r} belongs to operator "
-                            f"{stored.site_owner[site['ref']]!r}")
+            if site is None:
+                continue
+            unique("site", site["ref"], s_path)
+            operator["sites"].append(site)
+            owner = stored.site_owner.get(site["ref"])
+            if owner is not None and owner != operator["ref"]:
+                check.error(f"{s_path}.ref", f"site {site['ref']!r} belongs to operator {owner!r}")
         own_sites = {s["ref"] for s in operator["sites"]} | stored.sites_of.get(operator["ref"], set())
-        for c_index, raw_course in enumerate(raw.get("courses") or [] if isinstance(raw.get("courses"), list) else []):
+        for c_index, raw_course in enumerate(_listed(raw.get("courses"))):
             c_path = f"{o_path}.courses[{c_index}]"
             course = _validate_course(check, raw_course, c_path)
             if course is None:
@@ -317,15 +221,13 @@ def validate_document(document: Any, gazetteer: Gazetteer,
             if owner is not None and owner != operator["ref"]:
                 check.error(f"{c_path}.ref", f"course {course['ref']!r} belongs to operator {owner!r}")
             if course["site"] is not None and course["site"] not in own_sites:
-                check.error(f"{c_path}.site", f"{course['site']!r} is not one of the sites of "
-                            f"operator {raw.get('ref')!r}")
+                named = repr(operator["ref"]) if operator["ref"] else shown(raw.get("ref"))
+                check.error(f"{c_path}.site", f"{course['site']!r} is not one of the sites of operator {named}")
         offer.operators.append(operator)
-    if check.errors:
-        raise OfferDocumentError(check.errors)
     return offer
 
 
-def _validate_site(check: _Checker, raw_site: Any, path: str, gazetteer: Gazetteer) -> dict | None:
+def _validate_site(check: Checker, raw_site: Any, path: str, gazetteer: Gazetteer) -> dict | None:
     raw = check.obj(raw_site, path, SITE_KEYS)
     if raw is None:
         return None
@@ -343,7 +245,7 @@ def _validate_site(check: _Checker, raw_site: Any, path: str, gazetteer: Gazette
     if postal_code is None:
         check.error(f"{path}.postal_code", "is required")
     elif not isinstance(postal_code, str) or gazetteer.postal_code(postal_code) is None:
-        check.error(f"{path}.postal_code", f"{postal_code!r} is not a Walloon postal code")
+        check.error(f"{path}.postal_code", f"{shown(postal_code)} is not a Walloon postal code")
     else:
         site["postal_code"] = postal_code.strip()
         if site["locality"] is None:
@@ -357,7 +259,7 @@ def _validate_site(check: _Checker, raw_site: Any, path: str, gazetteer: Gazette
     return site
 
 
-def _validate_course(check: _Checker, raw_course: Any, path: str) -> dict | None:
+def _validate_course(check: Checker, raw_course: Any, path: str) -> dict | None:
     raw = check.obj(raw_course, path, COURSE_KEYS)
     if raw is None:
         return None

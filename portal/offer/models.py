@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -21,8 +21,15 @@ RefText = String(120).with_variant(String(120, collation="C"), "postgresql")
 NO_NEXT_START = dt.date(9999, 12, 31)
 
 
+def normalised_ref() -> CheckConstraint:
+    """Refs are stored trimmed and in lower case (the exchange format compares them so): with the
+    unique constraint on ref, no two refs differ only by case or spaces."""
+    return CheckConstraint("ref = lower(trim(ref))", name="ref_normalised")
+
+
 class Operator(db.Model):
     __tablename__ = "operator"
+    __table_args__ = (normalised_ref(),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(RefText, unique=True)
@@ -46,7 +53,7 @@ class Operator(db.Model):
 
 class Site(db.Model):
     __tablename__ = "site"
-    __table_args__ = (Index("ix_site_lat_lon", "lat", "lon"),)
+    __table_args__ = (Index("ix_site_lat_lon", "lat", "lon"), normalised_ref())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(RefText, unique=True)
@@ -80,6 +87,7 @@ class Course(db.Model):
         Index("ix_course_site_visible", "site_id", "status", "confirmed_at", "level_min", "level_max", "kind", "id"),
         Index("ix_course_next_start", "next_start", "title_key", "ref"),
         Index("ix_course_title", "title_key", "ref"),
+        normalised_ref(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

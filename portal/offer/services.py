@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -14,7 +15,9 @@ from portal.geo.gazetteer import Gazetteer
 from portal.normalise import fold
 from portal.offer import codes, history, rules
 from portal.offer.exchange import (
+    MAX_PROBLEMS,
     StoredOwners,
+    ValidatedOffer,
     course_dict,
     operator_dict,
     refs_in,
@@ -43,6 +46,29 @@ class ImportSummary:
 
     def as_dict(self) -> dict[str, dict[str, int]]:
         return {name: vars(getattr(self, name)) for name in ("operators", "sites", "courses")}
+
+
+class WriteConflict(Exception):
+    """Another save took one of the document's new refs at the same moment (between this
+    import's checks and its writes): nothing was written; importing again sees it."""
+
+
+@dataclass(frozen=True)
+class NewerChange:
+    """A course of the document whose stored copy changed after the document was made."""
+
+    path: str  # "operators[0].courses[3]"
+    ref: str
+    course_id: int
+    confirmed_at: dt.date
+
+
+class NewerChanges(Exception):
+    """The document would undo newer changes (``changes``): nothing was written."""
+
+    def __init__(self, changes: list[NewerChange]):
+        super().__init__(f"{len(changes)} course(s) changed since the document was made")
+        self.changes = changes
 
 
 def refresh_derived(course: Course, today: dt.date) -> None:
@@ -88,11 +114,16 @@ def _load_by_ref(model: type, refs: list[str], *options: Any) -> dict[str, Any]:
 
 def import_offer(document: Any, gazetteer: Gazetteer, today: dt.date,
                  progress: Progress | None = None, *, actor: Any = None, source: str = "cli",
-                 check_only: bool = False) -> ImportSummary:
+                 check_only: bool = False, max_errors: int = MAX_PROBLEMS, keep_newer: bool = False,
+                 versions: Mapping[str, int] | None = None, new_courses: Collection[str] = ()) -> ImportSummary:
     """Validate then upsert a whole document by ref, in one transaction: all or nothing.
-    Raises OfferDocumentError listing every error with its JSON path. Every course created or
-    changed is recorded in its history (``actor``: the user, ``source``: see history.SOURCES).
-    ``check_only`` validates and counts, then rolls back."""
+    Raises OfferDocumentError listing its errors with their JSON paths (at most ``max_errors``).
+    Every course created or changed is recorded in its history (``actor``: the user, ``source``:
+    see history.SOURCES). ``check_only`` validates and counts, then rolls back. ``keep_newer``
+    raises NewerChanges rather than overwrite a course changed since the document was made (see
+    ``newer_changes``; ``versions``: the course versions the document was made from, by ref).
+    Raises WriteConflict when another save takes a new ref at the same moment (``new_courses``:
+    refs chosen as new, which another save may have taken since)."""
     operator_refs, site_refs, course_refs = refs_in(document)
     operators = _load_by_ref(Operator, operator_refs, selectinload(Operator.sites))
     sites = _load_by_ref(Site, site_refs, selectinload(Site.operator))
@@ -100,12 +131,19 @@ def import_offer(document: Any, gazetteer: Gazetteer, today: dt.date,
         Course, course_refs,
         selectinload(Course.entries), selectinload(Course.site), selectinload(Course.operator),
     )
+    if any(ref in courses for ref in new_courses):  # taken since it was chosen: not ours to update
+        db.session.rollback()
+        raise WriteConflict()
     stored = StoredOwners(
         site_owner={ref: site.operator.ref for ref, site in sites.items()},
         course_owner={ref: course.operator.ref for ref, course in courses.items()},
         sites_of={ref: {s.ref for s in operator.sites} for ref, operator in operators.items()},
     )
-    offer = validate_document(document, gazetteer, stored)
+    offer = validate_document(document, gazetteer, stored, max_errors=max_errors)
+    if keep_newer:
+        newer = newer_changes(offer, courses, versions or {})
+        if newer:
+            raise NewerChanges(newer)
     summary = ImportSummary()
     total = sum(len(o["courses"]) for o in offer.operators)
     done = 0
@@ -146,10 +184,43 @@ def import_offer(document: Any, gazetteer: Gazetteer, today: dt.date,
             db.session.rollback()
         else:
             db.session.commit()
+    except IntegrityError as exc:  # validation saw every stored ref: a ref taken meanwhile
+        db.session.rollback()
+        raise WriteConflict() from exc
     except Exception:
         db.session.rollback()
         raise
     return summary
+
+
+def newer_changes(offer: ValidatedOffer, courses: Mapping[str, Course],
+                  versions: Mapping[str, int]) -> list[NewerChange]:
+    """The courses of a (valid) document that importing it would change although their stored
+    copy is newer than the document's: the document names the version it was made from and the
+    stored course has another, or the document's ``confirmed_at`` is older than the stored one
+    (every change confirms the course). A course the document leaves as it is never conflicts."""
+    found = []
+    for o_index, data in enumerate(offer.operators):
+        for c_index, course_data in enumerate(data["courses"]):
+            course = courses.get(course_data["ref"])
+            if course is None:
+                continue
+            current = course_dict(course)
+            if _incoming(course_data, current) == current:
+                continue
+            version = versions.get(course_data["ref"])
+            made_on = course_data["confirmed_at"]
+            if (version is not None and version != course.version) or (
+                    made_on is not None and current["confirmed_at"] > made_on):
+                found.append(NewerChange(f"operators[{o_index}].courses[{c_index}]", course.ref, course.id,
+                                         course.confirmed_at))
+    return found
+
+
+def _incoming(data: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """A course of the document as it would be stored over ``current`` (without a confirmation
+    date, an unchanged course keeps its own)."""
+    return dict(data, confirmed_at=data["confirmed_at"] or current["confirmed_at"])
 
 
 def _upsert_operator(data: dict, operator: Operator | None, summary: ImportSummary) -> tuple[Operator, bool]:
@@ -203,8 +274,7 @@ def _upsert_course(data: dict, operator: Operator, site: Site, course: Course | 
     current = None
     if course is not None:
         current = course_dict(course)
-        incoming = dict(data, confirmed_at=data["confirmed_at"] or current["confirmed_at"])
-        if current == incoming:
+        if _incoming(data, current) == current:
             summary.courses.unchanged += 1
             return course, False, current
         summary.courses.updated += 1

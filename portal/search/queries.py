@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from portal.extensions import db
 from portal.geo.distance import EARTH_RADIUS, bounding_box, distance_km
 from portal.geo.gazetteer import Place
+from portal.normalise import ref_key
 from portal.offer import codes, rules
 from portal.offer.models import NO_NEXT_START, Course, Site
 from portal.offer.services import next_starts_are_current
@@ -221,7 +222,7 @@ def find_visible_course(ref: str, today: dt.date) -> Course | None:
         return None
     return db.session.scalar(
         select(Course).join(Course.site)
-        .where(Course.ref == ref, visible_condition(today))
+        .where(Course.ref == ref_key(ref), visible_condition(today))
         .options(selectinload(Course.entries), selectinload(Course.site), selectinload(Course.operator))
     )
 

@@ -14,15 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
 
+from portal.normalise import ref_key
 from portal.offer import codes
-from portal.offer.exchange import COURSE_KEYS, json_number
+from portal.offer.exchange import COURSE_KEYS, MAX_PROBLEMS, json_number
 from portal.workspace.bulk_files import (
     COLUMNS,
     READ_ONLY_COLUMNS,
+    VERSION_COLUMN,
     Problem,
     Sheet,
     cell_text,
@@ -49,6 +52,11 @@ _DATE = r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}"
 _ENTRY = re.compile(rf"^(?P<start>{_DATE})(?:\s*\.\.\s*(?P<end>{_DATE}))?"
                     rf"(?:\s+deadline\s*=\s*(?P<deadline>{_DATE}))?(?:\s+(?P<status>[\w-]+))?$", re.IGNORECASE)
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """A cell's text as a message quotes it, cut short (a cell may hold pages)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def parse_date(text: str) -> str:
@@ -81,7 +89,7 @@ def parse_entries(text: str) -> tuple[list[dict[str, Any]], list[str]]:
         except ValueError:
             problems.append(_("“%(part)s” is not an entry: write START or START..END, then optionally "
                               "deadline=DATE and open, waiting_list or full; separate entries with “;”.",
-                              part=part))
+                              part=quoted(part)))
     return entries, problems
 
 
@@ -110,7 +118,7 @@ def cell_value(column: str, value: Any) -> tuple[Any, list[str]]:
             return None, []
         if text.lower() in YES or text.lower() in NO:
             return text.lower() in YES, []
-        return None, [_("“%(value)s” is not yes or no.", value=text)]
+        return None, [_("“%(value)s” is not yes or no.", value=quoted(text))]
     if column in NUMBER_COLUMNS:
         if text == "":
             return None, []
@@ -119,7 +127,7 @@ def cell_value(column: str, value: Any) -> tuple[Any, list[str]]:
             if number != number or number in (float("inf"), float("-inf")):
                 raise ValueError(text)
         except ValueError:
-            return None, [_("“%(value)s” is not a number.", value=text)]
+            return None, [_("“%(value)s” is not a number.", value=quoted(text))]
         return json_number(number), []
     if column in DATE_COLUMNS:
         if text == "":
@@ -127,47 +135,73 @@ def cell_value(column: str, value: Any) -> tuple[Any, list[str]]:
         try:
             return parse_date(text), []
         except ValueError:
-            return None, [_("“%(value)s” is not a date (YYYY-MM-DD or DD/MM/YYYY).", value=text)]
+            return None, [_("“%(value)s” is not a date (YYYY-MM-DD or DD/MM/YYYY).", value=quoted(text))]
     if column == "entries":
         return parse_entries(text)
+    if column in ("ref", "site"):
+        return (ref_key(text) or None), []
     if column in CODE_COLUMNS:
         canonical = {code.lower(): code for code in CODE_COLUMNS[column]}
         return (canonical.get(text.lower(), text) if text else None), []
     return (text or None), []
 
 
-Courses = list[dict[str, Any]]
+@dataclass
+class SheetCourses:
+    """The courses of a sheet's rows (exchange form), the row number of each, the cells' problems
+    (``stopped``: there were more), the course versions the rows were exported from, by ref, and
+    the refs made for rows without one."""
+
+    courses: list[dict[str, Any]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    versions: dict[str, int] = field(default_factory=dict)
+    stopped: bool = False
+    made_refs: list[str] = field(default_factory=list)
 
 
 def courses_from_sheet(sheet: Sheet, stored: Mapping[str, dict[str, Any]],
-                       make_ref: Callable[[str, set[str]], str]) -> tuple[Courses, list[int], list[Problem]]:
-    """The courses of the rows (exchange form), the row number of each, and the cells' problems.
+                       make_ref: Callable[[str, set[str]], str], max_problems: int = MAX_PROBLEMS) -> SheetCourses:
+    """The courses of the rows; stops at ``max_problems`` problems.
 
     A column left out of the file keeps each stored course's value (``stored``: this operator's
     courses by ref); a row without ref gets ``make_ref(title, refs of the file)``: unique in the file too."""
-    courses, numbers, problems = [], [], []
-    taken = {cell_text(row.get("ref")) for _number, row in sheet.rows} - {""}
+    found = SheetCourses()
+    problems = found.problems
+    taken = {ref_key(cell_text(row.get("ref"))) for _number, row in sheet.rows} - {""}
     for number, row in sheet.rows:
         if "" in row:
             problems.append(Problem(_("There is a value in column %(letter)s, which has no name in the first row.",
                                       letter=row[""]), row=number))
         course: dict[str, Any] = {}
         for column in sheet.columns:
-            if column in READ_ONLY_COLUMNS:
+            if column in READ_ONLY_COLUMNS or column == VERSION_COLUMN:
                 continue
             value, messages = cell_value(column, row.get(column))
             course[column] = value
             problems += [Problem(message, row=number, column=column) for message in messages]
         if not course.get("ref"):
             course["ref"] = _fresh_ref(course.get("title") or "", make_ref, taken)
+            found.made_refs.append(course["ref"])
+        version = cell_text(row.get(VERSION_COLUMN))
+        if version.isascii() and version.isdigit():
+            found.versions[course["ref"]] = int(version)
+        elif version:
+            problems.append(Problem(_("“%(value)s” is not a version number: keep the number the export wrote, or "
+                                      "leave the cell empty.", value=quoted(version)), row=number,
+                                    column=VERSION_COLUMN))
         kept = stored.get(course["ref"])
         if kept is not None:
             for key in COURSE_KEYS:
                 if key not in sheet.columns and key != "confirmed_at":  # not given: confirmed if changed
                     course[key] = kept[key]
-        courses.append(course)
-        numbers.append(number)
-    return courses, numbers, problems
+        found.courses.append(course)
+        found.numbers.append(number)
+        if len(problems) >= max_problems:
+            del problems[max_problems:]
+            found.stopped = True
+            break
+    return found
 
 
 def _fresh_ref(title: str, make_ref: Callable[[str, set[str]], str], taken: set[str]) -> str:
@@ -177,12 +211,14 @@ def _fresh_ref(title: str, make_ref: Callable[[str, set[str]], str], taken: set[
     return ref
 
 
-def course_row(course: dict[str, Any], site_address: str = "") -> dict[str, Any]:
+def course_row(course: dict[str, Any], site_address: str = "", version: int | None = None) -> dict[str, Any]:
     """A course (exchange form) as the cells of its row: dates as dates, numbers as numbers."""
     row: dict[str, Any] = {}
     for column in COLUMNS:
         if column == "site_address":
             row[column] = site_address or None
+        elif column == VERSION_COLUMN:
+            row[column] = version
         elif column in LIST_COLUMNS:
             row[column] = ", ".join(course[column]) or None
         elif column in BOOLEAN_COLUMNS:

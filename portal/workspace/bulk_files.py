@@ -1,16 +1,12 @@
-"""Spreadsheet and JSON files as they come and go: reading an uploaded file (CSV, XLSX, JSON) into
-rows with its limits (size, rows, unpacked size), and writing rows as CSV or XLSX. What the cells
-mean is ``bulk.py``'s."""
+"""Spreadsheet and JSON files as they come and go: reading an uploaded file (CSV, XLSX, JSON)
+into rows with its limits (size, rows, columns, unpacked size; the reading itself is done by
+``bulk_reader`` in a child process), and writing rows as CSV or XLSX. What the cells mean is
+``bulk.py``'s."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import json
 import re
-import warnings
-import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +17,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from portal.offer.exchange import COURSE_KEYS
+from portal.workspace.bulk_limits import read_in_child
+from portal.workspace.bulk_reader import cell_text
 
 MAX_BYTES = 5 * 1024 * 1024
 # What an .xlsx may unpack to (a real workbook of 5,000 courses unpacks to a few MB).
@@ -28,14 +26,57 @@ MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 MAX_ROWS = 5000
 # Lines read at most, blank ones included (a sheet's gaps are read as blank rows).
 MAX_LINES = 2 * MAX_ROWS + 1
+# Columns read at most: a file has about 30; a value further right refuses the file.
+MAX_COLUMNS = 100
 FORMATS = ("csv", "xlsx", "json")
 # Shown to help people fill the file, ignored on import (the site column decides).
 READ_ONLY_COLUMNS = ("site_address",)
-COLUMNS = (*COURSE_KEYS[:2], *READ_ONLY_COLUMNS, *COURSE_KEYS[2:])
+# The version of each course the export was made from: an import refuses to undo newer changes.
+VERSION_COLUMN = "version"
+COLUMNS = (*COURSE_KEYS[:2], *READ_ONLY_COLUMNS, *COURSE_KEYS[2:], VERSION_COLUMN)
 REQUIRED_COLUMNS = ("site", "title", "kind", "level_min", "level_max", "entry_mode")
-# A cell starting like a formula is written with a leading "'" in CSV (spreadsheets would run it).
-_FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
-_GUARDED = re.compile(r"^'+[=+\-@\t\r]")
+_LIMITS = {"max_rows": MAX_ROWS, "max_lines": MAX_LINES, "max_columns": MAX_COLUMNS,
+           "max_unpacked_bytes": MAX_UNPACKED_BYTES}
+# A spreadsheet runs a cell starting with one of these as a formula. A CSV opened with another
+# separator (";" is the usual one in Belgium), or a line break inside a cell, starts a new cell
+# anywhere: every piece of text after a separator or line end (and optional spaces) that starts
+# like a formula is written behind a "'", and the "'" is taken away again on import.
+_GUARD = re.compile(r"(?:^|(?<=[;,\t\r\n]))( *)(?='*[=+\-@\t\r])")
+_UNGUARD = re.compile(r"(?:^|(?<=[;,\t\r\n]))( *)'(?='*[=+\-@\t\r])")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error of an imported file: where (row and column, or JSON path, or the whole file) and what."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+    path: str | None = None
+
+    def sort_key(self) -> tuple[int, int, list[Any]]:
+        column = COLUMNS.index(self.column) if self.column in COLUMNS else -1
+        # Paths in the document's order: operators[2] before operators[10].
+        path = [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", self.path or "")]
+        return (self.row or 0, column, path)
+
+
+class FileRefused(Exception):
+    """The file cannot be read as a whole (format, size, header): ``problems`` says why."""
+
+    def __init__(self, *problems: Problem):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = list(problems)
+
+
+@dataclass
+class Sheet:
+    """The rows of a spreadsheet: column names (lower case) and the non-empty rows by number."""
+
+    columns: list[str]
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
 # -- files ------------------------------------------------------------------------------------
 def file_format(filename: str, data: bytes) -> str:
     """csv, xlsx or json, from the extension (from the content when there is none)."""
@@ -56,155 +97,73 @@ def file_format(filename: str, data: bytes) -> str:
                                     "or .csv, then import it.", extension=extension)))
     raise FileRefused(Problem(_("Only .csv, .xlsx and .json files can be imported, not .%(extension)s.",
                                 extension=extension)))
-# -- cells ↔ course ---------------------------------------------------------------------------
-def cell_text(value: Any) -> str:
-    """A cell as text: dates as ISO, whole numbers without ".0", empty cells as ""."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One error of an imported file: where (row and column, or JSON path, or the whole file) and what."""
-
-    message: str
-    row: int | None = None
-    column: str | None = None
-    path: str | None = None
-
-    def sort_key(self) -> tuple[int, int, str]:
-        column = COLUMNS.index(self.column) if self.column in COLUMNS else -1
-        return (self.row or 0, column, self.path or "")
-
-
-class FileRefused(Exception):
-    """The file cannot be read as a whole (format, size, header): ``problems`` says why."""
-
-    def __init__(self, *problems: Problem):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = list(problems)
+def read_upload(kind: str, data: bytes) -> Sheet | Any:
+    """An uploaded file of format ``kind`` (see ``file_format``): a Sheet for CSV and XLSX, the
+    parsed document for JSON. Read in a child process (``bulk_limits.read_in_child``); raises
+    FileRefused."""
+    answer = read_in_child(kind, data, _LIMITS)
+    if "refused" in answer:
+        raise FileRefused(_refusal(answer))
+    if kind == "json":
+        return answer["document"]
+    rows = answer["rows"]
+    if kind == "csv":
+        rows = [(number, [unguard(cell) for cell in cells]) for number, cells in rows]
+    return sheet_of(rows)
 
 
-@dataclass
-class Sheet:
-    """The rows of a spreadsheet: column names (lower case) and the non-empty rows by number."""
-
-    columns: list[str]
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-
-
-def read_json(data: bytes) -> Any:
-    """The parsed JSON document of an uploaded file."""
-    try:
-        text = data.decode("utf-8-sig")
-        if "\x00" in text or "\\u0000" in text:
-            raise FileRefused(Problem(_("The file holds a NUL character (\\u0000), which no text may hold.")))
-        return json.loads(text)
-    except UnicodeDecodeError as exc:
-        raise FileRefused(Problem(_("The file is not UTF-8 text."))) from exc
-    except json.JSONDecodeError as exc:
-        raise FileRefused(Problem(_("The file is not valid JSON (line %(line)s, column %(column)s: %(error)s).",
-                                    line=exc.lineno, column=exc.colno, error=exc.msg))) from exc
-    except ValueError as exc:  # e.g. a number of more than 4,300 digits
-        raise FileRefused(Problem(_("The file is not valid JSON."))) from exc
-    except RecursionError as exc:
-        raise FileRefused(Problem(_("The file is not valid JSON."))) from exc
-
-
-def read_csv(data: bytes) -> Sheet:
-    """A CSV file (UTF-8 with or without BOM, else Windows-1252; comma, semicolon or tab) as a Sheet."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")  # what Excel writes for "CSV (séparateur: point-virgule)"
-        except UnicodeDecodeError:
-            raise FileRefused(Problem(_("The file is not text (UTF-8)."))) from None
-    if "\x00" in text:
-        raise FileRefused(Problem(_("The file is not a CSV text file.")))
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records: list[tuple[int, list[Any]]] = []
-    try:
-        _collect(records, ([_unguard(cell) for cell in record] for record in reader))
-    except csv.Error as exc:
-        raise FileRefused(Problem(_("Row %(row)s cannot be read: %(error)s", row=len(records) + 1,
-                                    error=str(exc)))) from exc
-    return sheet_of(records)
+def _refusal(answer: dict[str, Any]) -> Problem:
+    """The child's reason for refusing a file, said to people."""
+    code = answer["refused"]
+    if code == "too_many_rows":
+        return Problem(_("The file has more than %(max)s rows: split it.", max=answer["max"]))
+    if code == "too_many_columns":
+        return Problem(_("Row %(row)s has a value past column %(max)s: a file of courses has about 30 columns. "
+                         "Delete the columns that are not in the list below.", row=answer["row"],
+                         max=answer["max"]))
+    if code == "too_many":
+        what = {"operators": _("The file has more than %(max)s operators: split it.", max=answer["max"]),
+                "sites": _("The file has more than %(max)s places: split it.", max=answer["max"])}
+        return Problem(what.get(answer["what"]) or _("The file has more than %(max)s courses: split it.",
+                                                     max=answer["max"]))
+    if code == "xlsx_too_large":
+        return Problem(_("The file is larger than %(size)s MB.", size=answer["max"] // (1024 * 1024)))
+    if code == "csv_row":
+        return Problem(_("Row %(row)s cannot be read: %(error)s", row=answer["row"], error=answer["error"]))
+    if code == "json_syntax":
+        return Problem(_("The file is not valid JSON (line %(line)s, column %(column)s: %(error)s).",
+                         line=answer["line"], column=answer["column"], error=answer["error"]))
+    messages = {
+        "not_utf8": _("The file is not UTF-8 text."),
+        "json_nul": _("The file holds a NUL character (\\u0000), which no text may hold."),
+        "json_invalid": _("The file is not valid JSON."),
+        "csv_not_text": _("The file is not text (UTF-8)."),
+        "csv_binary": _("The file is not a CSV text file."),
+        "xlsx_damaged": _("The file cannot be read as an Excel workbook (.xlsx)."),
+        "xlsx_no_sheet": _("The workbook has no worksheet."),
+    }
+    return Problem(messages.get(code) or _(
+        "The file is too complex to read: reading it would take more memory or time than any list of courses. "
+        "Save it again from your spreadsheet as a plain .xlsx or .csv file holding only your courses, then "
+        "import it."))
 
 
-def read_xlsx(data: bytes) -> Sheet:
-    """The first worksheet of an Excel workbook as a Sheet (values of formulas, date cells as dates)."""
-    try:
-        # A workbook is a zip: refuse one that would unpack to far more than any real course list.
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(item.file_size for item in archive.infolist())
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise FileRefused(Problem(_("The file cannot be read as an Excel workbook (.xlsx)."))) from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise FileRefused(Problem(_("The file is larger than %(size)s MB.", size=MAX_UNPACKED_BYTES // (1024 * 1024))))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # styles and extensions it does not know: irrelevant here
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # a damaged or foreign file can fail in many ways inside openpyxl
-        raise FileRefused(Problem(_("The file cannot be read as an Excel workbook (.xlsx)."))) from exc
-    records: list[tuple[int, list[Any]]] = []
-    try:
-        if not workbook.worksheets:
-            raise FileRefused(Problem(_("The workbook has no worksheet.")))
-        _collect(records, (list(values) for values in
-                           workbook.worksheets[0].iter_rows(values_only=True, max_col=len(COLUMNS) + 50,
-                                                            max_row=MAX_LINES + 1)))
-    except FileRefused:
-        raise
-    except Exception as exc:  # damaged worksheet XML
-        raise FileRefused(Problem(_("The file cannot be read as an Excel workbook (.xlsx)."))) from exc
-    finally:
-        workbook.close()
-    return sheet_of(records)
-
-
-def _collect(records: list[tuple[int, list[Any]]], rows: Iterable[list[Any]]) -> None:
-    """Number the non-blank rows into ``records``; stop one row past the limit (header +
-    MAX_ROWS), and refuse a file whose blank lines alone would take long to read."""
-    for number, cells in enumerate(rows, start=1):
-        if number > MAX_LINES:
-            raise FileRefused(Problem(_("The file has more than %(max)s rows: split it.", max=MAX_ROWS)))
-        if _blank(cells):
-            continue
-        records.append((number, cells))
-        if len(records) > MAX_ROWS + 1:
-            return
-
-
-def _blank(cells: Iterable[Any]) -> bool:
-    return all(cell_text(cell) == "" for cell in cells)
-
-
-def sheet_of(records: list[tuple[int, list[Any]]]) -> Sheet:
-    """Header (the first non-empty row) and data rows, checked: known columns, once each, the
-    required ones present, at most MAX_ROWS rows. Raises FileRefused."""
-    filled = [(number, cells) for number, cells in records if not _blank(cells)]
-    if not filled:
+def sheet_of(records: list[tuple[int, list[str]]]) -> Sheet:
+    """Header (the first row) and data rows of a file's non-blank rows (texts), checked: known
+    columns, once each, the required ones present, at most MAX_ROWS rows. Raises FileRefused."""
+    if not records:
         raise FileRefused(Problem(_("The file is empty.")))
-    (header_row, header), data = filled[0], filled[1:]
-    names = [cell_text(cell).lstrip("\ufeff").strip().lower() for cell in header]
-    problems, seen = [], set()
+    (header_row, header), data = records[0], records[1:]
+    names = [cell.lstrip("\ufeff").strip().lower() for cell in header]
+    problems, seen, unknown = [], set(), set()
     for name in names:
         if name and name not in COLUMNS:
-            problems.append(Problem(_("Unknown column “%(column)s”. The columns are: %(columns)s.",
-                                      column=name, columns=", ".join(COLUMNS)), column=name))
+            if name not in unknown:  # named once, however often it comes
+                problems.append(Problem(_("Unknown column “%(column)s”. The columns are: %(columns)s.",
+                                          column=name, columns=", ".join(COLUMNS)), column=name))
+            unknown.add(name)
         elif name and name in seen:
             problems.append(Problem(_("The column “%(column)s” appears twice.", column=name), column=name))
         seen.add(name)
@@ -225,7 +184,7 @@ def sheet_of(records: list[tuple[int, list[Any]]]) -> Sheet:
             name = names[index] if index < len(names) else ""
             if name:
                 row[name] = cell
-            elif cell_text(cell):
+            elif cell:
                 row.setdefault("", get_column_letter(index + 1))
         sheet.rows.append((number, row))
     return sheet
@@ -237,7 +196,7 @@ def csv_bytes(rows: list[dict[str, Any]]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_guard(cell_text(row[column])) for column in COLUMNS])
+        writer.writerow([guard(cell_text(row[column])) for column in COLUMNS])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -265,9 +224,11 @@ def xlsx_bytes(rows: list[dict[str, Any]], title: str) -> bytes:
     return out.getvalue()
 
 
-def _guard(text: str) -> str:
-    return "'" + text if _FORMULA_START.match(text) else text
+def guard(text: str) -> str:
+    """``text`` as a CSV cell that no spreadsheet runs as a formula, however it splits it."""
+    return _GUARD.sub(r"\1'", text)
 
 
-def _unguard(text: str) -> str:
-    return text[1:] if _GUARDED.match(text) else text
+def unguard(text: str) -> str:
+    """The text of a cell written by ``guard`` (other text as it is)."""
+    return _UNGUARD.sub(r"\1", text)

@@ -7,35 +7,45 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
+from portal.normalise import ref_key
 from portal.offer.exchange import (
     FORMAT,
+    MAX_PROBLEMS,
     OfferDocumentError,
     course_dict,
     operator_dict,
     refs_in,
     site_dict,
 )
+from portal.offer.history import CourseChange
 from portal.offer.models import Course, Operator, Site
-from portal.offer.services import ImportSummary, import_offer
+from portal.offer.services import ImportSummary, NewerChange, NewerChanges, WriteConflict, import_offer
 from portal.permissions import operator_bassins
 from portal.workspace import bulk, bulk_files
+from portal.workspace.bulk import SheetCourses
 from portal.workspace.bulk_files import FileRefused, Problem
 from portal.workspace.courses import new_ref
+from portal.workspace.history import SOURCE_LABELS
 
 
 @dataclass
 class BulkOutcome:
-    """What an import did: its problems (then nothing was written), else its counts."""
+    """What an import did: its problems (then nothing was written; ``stopped``: there were more,
+    ``conflict``: the file would undo newer changes or met another save), else its counts."""
 
     problems: list[Problem] = field(default_factory=list)
     summary: ImportSummary | None = None
     checked_only: bool = False
+    stopped: bool = False
+    conflict: bool = False
 
 
 # -- exports ----------------------------------------------------------------------------------
@@ -78,68 +88,123 @@ def operator_rows(operator: Operator) -> list[dict[str, Any]]:
     """The operator's courses as spreadsheet rows, by ref."""
     document = operator_document(operator)
     addresses = {site.ref: site_address(site) for site in operator.sites}
-    return [bulk.course_row(course, addresses.get(course["site"], ""))
+    versions = {course.ref: course.version for course in operator.courses}
+    return [bulk.course_row(course, addresses.get(course["site"], ""), versions.get(course["ref"]))
             for course in document["operators"][0]["courses"]]
 
 
 # -- imports ----------------------------------------------------------------------------------
 def import_operator_file(operator: Operator, filename: str, data: bytes, today: dt.date, *,
-                         actor: Any = None, check_only: bool = False) -> BulkOutcome:
+                         actor: Any = None, check_only: bool = False, overwrite: bool = False) -> BulkOutcome:
     """Import an operator's courses from a CSV, XLSX or ``passerelle-offer/1`` JSON file: all or
     nothing, every problem by row and column (or JSON path). ``check_only`` writes nothing;
-    ``actor`` is the user, for the courses' history."""
-    row_numbers: list[int] | None = None
-    courses: list[dict[str, Any]] = []
+    ``actor`` is the user, for the courses' history; without ``overwrite``, a file that would undo
+    changes made since it was exported is refused."""
     try:
         kind = bulk_files.file_format(filename, data)
-        if kind == "json":
-            document = bulk_files.read_json(data)
-            problems = _other_operators(document, operator)
-        else:
-            sheet = bulk_files.read_csv(data) if kind == "csv" else bulk_files.read_xlsx(data)
-            stored = {course.ref: course_dict(course) for course in _courses_of(operator)}
-            courses, row_numbers, problems = bulk.courses_from_sheet(
-                sheet, stored, lambda title, taken: new_ref(operator, title, taken))
-            document = {"format": FORMAT, "operators": [
-                {**operator_dict(operator, with_children=False), "sites": [], "courses": courses}]}
+        content = bulk_files.read_upload(kind, data)
     except FileRefused as refused:
         return BulkOutcome(refused.problems)
-    return _run(document, today, problems, (row_numbers, courses) if row_numbers is not None else None,
-                check_only=check_only, actor=actor, source="file")
+    if kind == "json":
+        return _run(content, today, _other_operators(content, operator), None, check_only=check_only,
+                    actor=actor, source="file", overwrite=overwrite)
+    stored = {course.ref: course_dict(course) for course in _courses_of(operator)}
+    found = bulk.courses_from_sheet(content, stored, lambda title, taken: new_ref(operator, title, taken))
+    document = {"format": FORMAT, "operators": [
+        {**operator_dict(operator, with_children=False), "sites": [], "courses": found.courses}]}
+    return _run(document, today, found.problems, found, check_only=check_only, actor=actor, source="file",
+                overwrite=overwrite)
 
 
 def import_bassin_file(bassin: str, filename: str, data: bytes, today: dt.date, *,
-                       actor: Any = None, check_only: bool = False) -> BulkOutcome:
+                       actor: Any = None, check_only: bool = False, overwrite: bool = False) -> BulkOutcome:
     """Import a bassin's cadastre from a ``passerelle-offer/1`` JSON file: every site in the bassin,
-    operators new or already there; all or nothing. ``check_only`` writes nothing."""
+    operators new or already there; all or nothing. ``check_only`` writes nothing; without
+    ``overwrite``, a file that would undo newer changes is refused."""
     try:
         if bulk_files.file_format(filename, data) != "json":
             raise FileRefused(Problem(_("A bassin's cadastre is imported from a passerelle-offer/1 JSON file "
                                         "(.json).")))
-        document = bulk_files.read_json(data)
+        document = bulk_files.read_upload("json", data)
     except FileRefused as refused:
         return BulkOutcome(refused.problems)
     return _run(document, today, _outside_bassin(document, bassin), None, check_only=check_only, actor=actor,
-                source="bassin")
+                source="bassin", overwrite=overwrite)
 
 
-def _run(document: Any, today: dt.date, problems: list[Problem],
-         rows: tuple[list[int], list[dict[str, Any]]] | None, *, check_only: bool, actor: Any,
-         source: str) -> BulkOutcome:
+def _run(document: Any, today: dt.date, problems: list[Problem], rows: SheetCourses | None, *, check_only: bool,
+         actor: Any, source: str, overwrite: bool) -> BulkOutcome:
     """Import ``document`` (or only check it, when asked or when ``problems`` were already found),
-    adding the import's own errors, by row (``rows``: row numbers and courses) or by JSON path."""
+    adding the import's own problems, by row (``rows``: the sheet's courses) or by JSON path; at
+    most MAX_PROBLEMS of them."""
     if _course_count(document) > bulk_files.MAX_ROWS:
         return BulkOutcome([Problem(_("The file has more than %(max)s courses: split it.", max=bulk_files.MAX_ROWS))])
+    problems = problems[:MAX_PROBLEMS]
+    if len(problems) == MAX_PROBLEMS or (rows is not None and rows.stopped):
+        return BulkOutcome(sorted(problems, key=Problem.sort_key), stopped=True)
+    stopped = conflict = False
     try:
         # With problems already found, the import still runs (rolled back) to list its own too.
         summary = import_offer(document, get_gazetteer(), today, actor=actor, source=source,
-                               check_only=check_only or bool(problems))
+                               check_only=check_only or bool(problems), max_errors=MAX_PROBLEMS - len(problems),
+                               keep_newer=not overwrite, versions=rows.versions if rows else None,
+                               new_courses=rows.made_refs if rows else ())
     except OfferDocumentError as exc:
         problems = problems + (bulk.json_problems(exc.errors) if rows is None
-                               else bulk.sheet_problems(exc.errors, *rows))
+                               else bulk.sheet_problems(exc.errors, rows.numbers, rows.courses))
+        stopped = exc.stopped
+    except NewerChanges as exc:
+        newer = exc.changes[:MAX_PROBLEMS - len(problems)]
+        conflict = not problems  # refused for the newer changes alone
+        stopped = len(newer) < len(exc.changes)
+        problems = problems + _newer_problems(newer, rows)
+    except (WriteConflict, StaleDataError):
+        db.session.rollback()
+        return BulkOutcome([Problem(_("Someone saved some of the same courses at the same moment: nothing was "
+                                      "saved from this file. Look at your courses, then import it again."))],
+                           conflict=True)
     if problems:
-        return BulkOutcome(sorted(problems, key=Problem.sort_key))
+        return BulkOutcome(sorted(problems, key=Problem.sort_key), stopped=stopped, conflict=conflict)
     return BulkOutcome([], summary, check_only)
+
+
+def _newer_problems(changes: list[NewerChange], rows: SheetCourses | None) -> list[Problem]:
+    """Each course the file would undo newer changes of: when it changed, by whom and how (as its
+    history says), by row (``rows``) or JSON path."""
+    last = _last_changes([change.course_id for change in changes])
+    problems = []
+    for change in changes:
+        record = last.get(change.course_id)
+        advice = _("Importing the file would undo that change: download a new export and make your changes in it, "
+                   "or tick “Overwrite the newer changes”.")
+        if record is None:
+            message = _("The course “%(ref)s” was confirmed on %(date)s, after this file was made.", ref=change.ref,
+                        date=format_date(change.confirmed_at, "long"))
+        elif record.user_email:
+            message = _("The course “%(ref)s” was changed on %(when)s by %(who)s (%(how)s), after this file was "
+                        "made.", ref=change.ref, when=format_datetime(record.at, "long"), who=record.user_email,
+                        how=SOURCE_LABELS.get(record.source, record.source))
+        else:
+            message = _("The course “%(ref)s” was changed on %(when)s (%(how)s), after this file was made.",
+                        ref=change.ref, when=format_datetime(record.at, "long"),
+                        how=SOURCE_LABELS.get(record.source, record.source))
+        index = int(change.path.rsplit("[", 1)[1].rstrip("]"))
+        if rows is not None and index < len(rows.numbers):
+            problems.append(Problem(f"{message} {advice}", row=rows.numbers[index], column="ref"))
+        else:
+            problems.append(Problem(f"{message} {advice}", path=change.path))
+    return problems
+
+
+def _last_changes(course_ids: list[int]) -> dict[int, CourseChange]:
+    """The latest recorded change of each of these courses."""
+    found: dict[int, CourseChange] = {}
+    for start in range(0, len(course_ids), 500):
+        latest = (select(func.max(CourseChange.id)).where(CourseChange.course_id.in_(course_ids[start:start + 500]))
+                  .group_by(CourseChange.course_id))
+        found.update((change.course_id, change) for change in
+                     db.session.scalars(select(CourseChange).where(CourseChange.id.in_(latest))))
+    return found
 
 
 def _course_count(document: Any) -> int:
@@ -169,11 +234,11 @@ def _other_operators(document: Any, operator: Operator) -> list[Problem]:
     """A file imported into an operator's workspace holds that operator only."""
     problems, found = [], False
     for index, data in _operators_in(document):
-        if data.get("ref") == operator.ref:
+        if _ref(data.get("ref")) == operator.ref:
             found = True
         else:
             problems.append(Problem(_("This file is for the operator “%(other)s”: only “%(ref)s” can be imported "
-                                      "here.", other=data.get("ref"), ref=operator.ref),
+                                      "here.", other=bulk.quoted(str(data.get("ref"))), ref=operator.ref),
                                     path=f"operators[{index}].ref"))
     if not found and not problems and isinstance(document, dict) and isinstance(document.get("operators"), list):
         problems.append(Problem(_("The file holds no operator “%(ref)s”.", ref=operator.ref), path="operators"))
@@ -181,7 +246,7 @@ def _other_operators(document: Any, operator: Operator) -> list[Problem]:
 
 
 def _ref(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+    return ref_key(value) if isinstance(value, str) else None
 
 
 def _by_ref(model: type, refs: Iterable[str], *options: Any) -> dict[str, Any]:

@@ -7,12 +7,15 @@ import re
 from collections.abc import Callable
 
 from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField
 
+from portal.core.views import html_error
+from portal.extensions import limiter
 from portal.geo.gazetteer import get_gazetteer
 from portal.normalise import fold
 from portal.offer import rules
@@ -20,6 +23,15 @@ from portal.offer.services import Counts, ImportSummary
 from portal.permissions import may, operator_for, signed_in
 from portal.workspace import bp, bulk_files
 from portal.workspace.bulk_files import Problem
+from portal.workspace.bulk_limits import (
+    ImportBusy,
+    anonymous,
+    counted,
+    import_rate_limit,
+    import_slot,
+    importer,
+    too_many_imports,
+)
 from portal.workspace.bulk_services import (
     BulkOutcome,
     bassin_document,
@@ -68,12 +80,21 @@ COLUMN_HELP = (
     ("active_from, active_until", _l("Rolling entry: first and last day (either may be empty)."), "2027-01-04"),
     ("confirmed_at", _l("Day the course was last confirmed; empty: today when the course changes."), "2026-11-02"),
     ("status", _l("published, draft or archived; empty: published."), "published"),
+    ("version", _l("Written by the export: the version of the course the file was made from. Keep it: an import "
+                   "that would undo changes made since is refused. Empty for a new course."), "3"),
 )
+# Another import running on this machine: try again after this many seconds.
+BUSY_RETRY_SECONDS = 60
+# Every import page counts towards the account's imports (IMPORT_RATE_LIMIT).
+limit_imports = limiter.limit(import_rate_limit, key_func=importer, methods=["POST"], exempt_when=anonymous,
+                              deduct_when=counted, on_breach=too_many_imports, scope="imports")
 
 
 class ImportForm(FlaskForm):
     file = FileField(_l("File to import"), validators=[FileRequired(message=_l("Choose a file to import."))])
     check_only = BooleanField(_l("Only check the file: save nothing"))
+    overwrite = BooleanField(_l("Overwrite the newer changes: import the file even where courses were changed "
+                                "after it was made"))
 
 
 @bp.context_processor
@@ -144,37 +165,55 @@ def operator_export(ref: str, fmt: str):
     return _download(bulk_files.xlsx_bytes(rows, operator.ref), fmt, filename)
 
 
-def _handle_import(form: ImportForm, run: Callable[[str, bytes, bool], BulkOutcome],
-                   done_url: Callable[[ImportSummary], str]) -> tuple[BulkOutcome, int] | Response:
+Handled = tuple[BulkOutcome, int, dict[str, str]]
+
+
+def _handle_import(form: ImportForm, run: Callable[[str, bytes, bool, bool], BulkOutcome],
+                   done_url: Callable[[ImportSummary], str]) -> Handled | Response:
     """An import page's request: on GET the last summary (from the query); on POST run the file
-    (a redirect when written, so a reload does not import twice) or list its problems (400)."""
+    (a redirect when written, so a reload does not import twice) or list its problems (400; 409
+    when it would undo newer changes; 503 while another import runs on this machine)."""
     if request.method != "POST":
-        return BulkOutcome(summary=_summary_from_args()), 200
+        return BulkOutcome(summary=_summary_from_args()), 200, {}
     if not form.validate_on_submit():
-        return BulkOutcome(_form_problems(form)), 400
+        return BulkOutcome(_form_problems(form)), 400, {}
     filename, data = _upload(form)
-    outcome = run(filename, data, form.check_only.data)
+    try:
+        with import_slot():
+            outcome = run(filename, data, form.check_only.data, form.overwrite.data)
+    except ImportBusy:
+        return (BulkOutcome([Problem(_("Another import is running. Try again in a minute."))]), 503,
+                {"Retry-After": str(BUSY_RETRY_SECONDS)})
     if not outcome.problems and not outcome.checked_only:
         return redirect(done_url(outcome.summary))
-    return outcome, 400 if outcome.problems else 200
+    if not outcome.problems:
+        return outcome, 200, {}
+    return outcome, 409 if outcome.conflict else 400, {}
+
+
+@bp.errorhandler(429)
+def too_many_requests(exc):
+    """The page a limit prepared (imports: when to try again), else the usual one."""
+    return exc.response if getattr(exc, "response", None) is not None else html_error(exc)
 
 
 @bp.route("/organismes/<ref>/import", methods=["GET", "POST"])
+@limit_imports
 @signed_in
 def operator_import(ref: str):
     operator = operator_for(ref, "import_operator")
     form = ImportForm()
-    handled = _handle_import(form, lambda filename, data, check_only: import_operator_file(
-        operator, filename, data, rules.today(), actor=current_user, check_only=check_only),
+    handled = _handle_import(form, lambda filename, data, check_only, overwrite: import_operator_file(
+        operator, filename, data, rules.today(), actor=current_user, check_only=check_only, overwrite=overwrite),
         lambda summary: url_for("workspace.operator_import", ref=operator.ref, **_summary_args(summary)))
     if not isinstance(handled, tuple):
         return handled
-    outcome, status = handled
+    outcome, status, headers = handled
     sites = sorted(operator.sites, key=lambda site: site.ref)
     return render_template("workspace/import.html", operator=operator, form=form, outcome=outcome,
                            columns=COLUMN_HELP, sites=[(site.ref, site_address(site)) for site in sites],
                            export_url=lambda fmt: url_for("workspace.operator_export", ref=operator.ref, fmt=fmt),
-                           formats=bulk_files.FORMATS), status
+                           formats=bulk_files.FORMATS), status, headers
 
 
 # -- a bassin's cadastre ----------------------------------------------------------------------
@@ -187,16 +226,17 @@ def bassin_export(bassin: str):
 
 
 @bp.route("/bassins/<bassin>/import", methods=["GET", "POST"])
+@limit_imports
 @signed_in
 def bassin_import(bassin: str):
     name = _bassin_for(bassin, "import_bassin")
     form = ImportForm()
-    handled = _handle_import(form, lambda filename, data, check_only: import_bassin_file(
-        name, filename, data, rules.today(), actor=current_user, check_only=check_only),
+    handled = _handle_import(form, lambda filename, data, check_only, overwrite: import_bassin_file(
+        name, filename, data, rules.today(), actor=current_user, check_only=check_only, overwrite=overwrite),
         lambda summary: url_for("workspace.bassin_import", bassin=name, **_summary_args(summary)))
     if not isinstance(handled, tuple):
         return handled
-    outcome, status = handled
+    outcome, status, headers = handled
     return render_template("workspace/import.html", bassin=name, form=form, outcome=outcome,
                            export_url=lambda fmt: url_for("workspace.bassin_export", bassin=name),
-                           formats=("json",)), status
+                           formats=("json",)), status, headers

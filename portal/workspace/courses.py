@@ -15,8 +15,11 @@ from portal.geo.gazetteer import get_gazetteer
 from portal.normalise import fold
 from portal.offer.exchange import FORMAT, OfferDocumentError, course_dict, operator_dict
 from portal.offer.models import Course, Operator
-from portal.offer.services import import_offer
+from portal.offer.services import WriteConflict, import_offer
 from portal.workspace.form_errors import FormErrors, form_errors
+
+# New refs tried when other saves take them at the same moment (each try sees the earlier ones).
+REF_ATTEMPTS = 3
 
 
 class EditConflict(Exception):
@@ -25,6 +28,10 @@ class EditConflict(Exception):
 
 class CourseErrors(FormErrors):
     """The course form's errors, keyed by field name ("title", "entries-1-start")."""
+
+
+class RefsTaken(CourseErrors):
+    """Every new ref tried was taken by other saves at the same moment."""
 
 
 def new_ref(operator: Operator, title: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
@@ -38,9 +45,11 @@ def new_ref(operator: Operator, title: str, taken: set[str] | frozenset[str] = f
 
 
 def save_course(operator: Operator, data: dict[str, Any], today: dt.date, *, actor: Any = None,
-                expected_version: int | None = None, entry_rows: list[int] | None = None) -> Course:
+                expected_version: int | None = None, entry_rows: list[int] | None = None,
+                new: bool = False) -> Course:
     """Create or update the course ``data`` (exchange form, ref included) of ``operator``; saving
-    confirms it today. Raises CourseErrors, or EditConflict when ``expected_version`` is stale."""
+    confirms it today. Raises CourseErrors, or EditConflict when ``expected_version`` is stale, or
+    WriteConflict when the course is ``new`` and its ref was taken meanwhile."""
     course = db.session.scalar(select(Course).where(Course.ref == data["ref"]))
     if course is not None and expected_version is not None and course.version != expected_version:
         raise EditConflict()
@@ -48,13 +57,30 @@ def save_course(operator: Operator, data: dict[str, Any], today: dt.date, *, act
     document = {"format": FORMAT, "operators": [
         {**operator_dict(operator, with_children=False), "sites": [], "courses": [course_data]}]}
     try:
-        import_offer(document, get_gazetteer(), today, actor=actor, source="form")
+        import_offer(document, get_gazetteer(), today, actor=actor, source="form",
+                     new_courses=(data["ref"],) if new else ())
     except OfferDocumentError as exc:
         raise _field_errors(exc.errors, entry_rows or []) from exc
     except StaleDataError as exc:
         db.session.rollback()
         raise EditConflict() from exc
     return db.session.scalar(select(Course).where(Course.ref == data["ref"]))
+
+
+def create_course(operator: Operator, data: dict[str, Any], today: dt.date, *, actor: Any = None,
+                  entry_rows: list[int] | None = None, ref_title: str | None = None) -> Course:
+    """Save ``data`` (exchange form, without ref) as a new course of ``operator`` under a new ref
+    made from ``ref_title`` (else its title). Two saves of the same title at the same moment both
+    succeed: the one whose ref was taken meanwhile takes the next. Raises CourseErrors (also when
+    every ref tried was taken)."""
+    for _attempt in range(REF_ATTEMPTS):
+        ref = new_ref(operator, ref_title if ref_title is not None else data.get("title") or "")
+        try:
+            return save_course(operator, dict(data, ref=ref), today, actor=actor, entry_rows=entry_rows, new=True)
+        except WriteConflict:
+            continue
+    raise RefsTaken(other=[_("Other courses with this title were saved at the same moment: yours was not. "
+                             "Save again.")])
 
 
 def course_plain_words() -> tuple[tuple[str, str], ...]:
@@ -76,8 +102,7 @@ def _field_errors(errors: list[str], entry_rows: list[int]) -> CourseErrors:
 
 
 def copy_of(course: Course, today: dt.date) -> dict[str, Any]:
-    """A draft copy of ``course`` (new ref), ready to be saved."""
-    data = course_dict(course)
-    data.update(ref=new_ref(course.operator, course.title), title=f"{course.title} (copie)"[:200],
-                status="draft", confirmed_at=today.isoformat())
+    """A draft copy of ``course`` (without ref: ``create_course`` gives it one)."""
+    data = {key: value for key, value in course_dict(course).items() if key != "ref"}
+    data.update(title=f"{course.title} (copie)"[:200], status="draft", confirmed_at=today.isoformat())
     return data

@@ -14,6 +14,7 @@ from portal.geo.gazetteer import get_gazetteer
 from portal.offer import rules
 from portal.offer.exchange import site_dict
 from portal.offer.models import Operator, Site
+from portal.offer.services import WriteConflict
 from portal.permissions import may, operator_for, signed_in, site_for
 from portal.workspace import bp
 from portal.workspace.forms import SiteForm
@@ -84,6 +85,9 @@ def _save(operator: Operator, form: SiteForm, site: Site | None = None):
     except SiteErrors as errors:
         db.session.rollback()
         return _render(operator, form, site, errors=errors, status=400)
+    except WriteConflict:  # another place saved under the same ref at the same moment
+        return _render(operator, form, site, status=409, errors=SiteErrors(other=[
+            _("Another place with this name was saved at the same moment: yours was not. Save again.")]))
     return redirect(url_for("workspace.site_edit", ref=saved.ref, saved=1))
 
 

@@ -18,7 +18,14 @@ from portal.offer.models import Course
 from portal.permissions import course_for, may, operator_for, signed_in
 from portal.search.queries import describe
 from portal.workspace import bp
-from portal.workspace.courses import CourseErrors, EditConflict, copy_of, new_ref, save_course
+from portal.workspace.courses import (
+    CourseErrors,
+    EditConflict,
+    RefsTaken,
+    copy_of,
+    create_course,
+    save_course,
+)
 from portal.workspace.form_errors import FormErrors
 from portal.workspace.forms import BLANK_ENTRY_ROWS, CourseForm, OperatorForm, choices
 from portal.workspace.history import ACTION_LABELS, SOURCE_LABELS, field_changes
@@ -90,7 +97,7 @@ def _form_for(operator, course=None, formdata=None) -> CourseForm:
     return form
 
 
-def _exchange_data(form: CourseForm, ref: str) -> tuple[dict, list[int]]:
+def _exchange_data(form: CourseForm, ref: str | None) -> tuple[dict, list[int]]:
     """The form as a course of the exchange format, and the form rows of the entries kept."""
     entries, rows = [], []
     for index, row in enumerate(form.entries.entries):
@@ -127,13 +134,19 @@ def _render_course_form(operator, form, course=None, errors=None, conflict=None,
 
 
 def _save(operator, form, course=None):
-    ref = course.ref if course is not None else new_ref(operator, form.title.data or "")
+    ref = course.ref if course is not None else None
     data, rows = _exchange_data(form, ref)
     version = (form.version.data or "").strip()
     expected = int(version) if course is not None and version.isascii() and version.isdigit() else None
     try:
-        saved = save_course(operator, data, rules.today(), actor=current_user, expected_version=expected,
-                            entry_rows=rows)
+        if course is None:
+            saved = create_course(operator, data, rules.today(), actor=current_user, entry_rows=rows)
+        else:
+            saved = save_course(operator, data, rules.today(), actor=current_user, expected_version=expected,
+                                entry_rows=rows)
+    except RefsTaken as errors:
+        db.session.rollback()
+        return _render_course_form(operator, form, course, errors=errors, status=409)
     except EditConflict:
         db.session.rollback()
         current = db.session.scalar(select(Course).where(Course.ref == ref))
@@ -174,7 +187,12 @@ def course_duplicate(ref: str):
     course = course_for(ref, "edit_course")
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    copy = save_course(course.operator, copy_of(course, rules.today()), rules.today(), actor=current_user)
+    try:
+        copy = create_course(course.operator, copy_of(course, rules.today()), rules.today(), actor=current_user,
+                             ref_title=course.title)
+    except RefsTaken:  # other copies took every ref tried at the same moment: nothing was saved
+        db.session.rollback()
+        abort(409)
     return redirect(url_for("workspace.course_edit", ref=copy.ref, copied=1))
 
 

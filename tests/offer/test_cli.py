@@ -1,6 +1,7 @@
 """The ``flask offer import|export`` and ``flask demo load`` commands."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -209,3 +210,40 @@ def test_small_import_prints_no_progress(runner, tmp_path):
     assert result.exit_code == 0
     assert "courses…" not in result.stderr
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("operators", ["1", "true"])
+def test_operators_not_a_list_is_a_clear_error_not_a_traceback(runner, tmp_path, operators):
+    path = tmp_path / "offer.json"
+    path.write_text(f'{{"format": "passerelle-offer/1", "operators": {operators}}}')
+    result = runner.invoke(args=["offer", "import", str(path)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "operators: must be a list" in result.stderr
+
+
+def test_validation_stops_after_200_problems(runner, tmp_path):
+    path = write(tmp_path, f.document(f.operator(courses=[f.course(f"c{n}", kind="x") for n in range(500)])))
+    result = runner.invoke(args=["offer", "import", str(path)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Import refused: validation stopped after 200 problems; nothing was changed."
+    assert len(lines) == 201
+    assert row_counts()["Course"] == 0
+
+
+def test_huge_number_is_a_clear_error(runner, tmp_path):
+    path = tmp_path / "offer.json"
+    path.write_text('{"n": ' + "9" * 5000 + "}")
+    result = runner.invoke(args=["offer", "import", str(path)])
+    assert result.exit_code == 1 and "not valid JSON" in result.stderr
+
+
+def test_import_overwrites_newer_changes_it_is_an_admin_tool(runner, tmp_path):
+    """The web imports refuse to undo newer changes; the command line upserts."""
+    path = write(tmp_path, two_course_doc())
+    assert runner.invoke(args=["offer", "import", str(path)]).exit_code == 0
+    f.load(two_course_doc(title="Changé ensuite"))
+    db.session.execute(Course.__table__.update().values(confirmed_at=dt.date(2026, 11, 20)))  # after the file
+    db.session.commit()
+    result = runner.invoke(args=["offer", "import", str(path)])
+    assert result.exit_code == 0 and summary_lines(result)["courses"] == (0, 2, 0)

@@ -640,3 +640,70 @@ def test_import_uses_the_configured_today(app_context):
     del doc["operators"][0]["courses"][0]["confirmed_at"]
     f.load(doc)
     assert db.session.scalars(select(Course)).one().confirmed_at == dt.date(2026, 11, 27)
+
+
+# -- refs, line ends, at most 200 problems ------------------------------------------------------
+def test_refs_are_trimmed_and_lower_case_when_stored_and_compared(app_context):
+    f.load(f.document(f.operator(" OP-X ", sites=[f.site("Site-X ", "5000")],
+                                 courses=[f.course(" C-1", "SITE-X", title="Un")])))
+    assert export_offer()["operators"][0]["ref"] == "op-x"
+    assert export_offer()["operators"][0]["sites"][0]["ref"] == "site-x"
+    assert export_offer()["operators"][0]["courses"][0]["ref"] == "c-1"
+    summary = f.load(f.document(f.operator("op-x", sites=[f.site("site-x", "5000")],
+                                           courses=[f.course("C-1 ", "site-x", title="Deux")])))
+    assert vars(summary.courses) == {"created": 0, "updated": 1, "unchanged": 0}
+    assert row_counts()["Course"] == 1
+
+
+def test_refs_differing_only_by_case_or_spaces_are_duplicates(app_context):
+    doc = f.document(f.operator(courses=[f.course("c-1"), f.course(" C-1 ")]))
+    assert only_error(doc) == ("operators[0].courses[1].ref: duplicate course ref 'c-1' "
+                               "(also at operators[0].courses[0])")
+
+
+def test_refs_of_the_database_are_checked_in_normal_form(app_context):
+    """Every write goes through the import; a ref written otherwise is refused by the database."""
+    from sqlalchemy.exc import IntegrityError
+
+    f.load(f.document(f.operator()))
+    operator = db.session.scalar(select(Operator))
+    operator.ref = "OP-A"
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_every_text_keeps_its_line_ends_as_newlines(app_context):
+    f.load(f.document(f.operator(description="Un\r\nDeux\rTrois", sites=[f.site(transit_note="Bus\r\n4")],
+                                 courses=[f.course("c1", description="Ligne 1\r\nLigne 2\r\n", level_note="a\rb")])))
+    operator = export_offer()["operators"][0]
+    assert operator["description"] == "Un\nDeux\nTrois" and operator["sites"][0]["transit_note"] == "Bus\n4"
+    assert (operator["courses"][0]["description"], operator["courses"][0]["level_note"]) == ("Ligne 1\nLigne 2",
+                                                                                             "a\nb")
+
+
+def test_validation_stops_after_200_problems(app_context):
+    doc = f.document(f.operator(courses=[f.course(f"c{n}", title=None, kind="x") for n in range(300)]))
+    with pytest.raises(OfferDocumentError) as info:
+        f.load(doc)
+    assert info.value.stopped and len(info.value.errors) == 200
+    assert info.value.errors[:2] == ["operators[0].courses[0].title: is required",
+                                     "operators[0].courses[0].kind: 'x' is not a course kind "
+                                     "(one of: alpha_fr, alpha_nf, fle, ran)"]
+    assert not row_counts()["Course"]
+
+
+def test_fewer_problems_are_all_listed_and_not_stopped(app_context):
+    with pytest.raises(OfferDocumentError) as info:
+        f.load(f.document(f.operator(courses=[f.course(f"c{n}", title=None) for n in range(199)])))
+    assert not info.value.stopped and len(info.value.errors) == 199
+
+
+def test_a_message_quotes_a_long_value_cut_short(app_context):
+    error = only_error(f.document(f.operator(courses=[f.course("c1", kind="x" * 10_000)])))
+    assert len(error) < 200 and error.startswith("operators[0].courses[0].kind: 'xxx")
+
+
+@pytest.mark.parametrize("operators", [1, True, "op-a", {"ref": "op-a"}])
+def test_operators_of_any_type_other_than_a_list(app_context, operators):
+    assert only_error({"format": "passerelle-offer/1", "operators": operators}) == "operators: must be a list"

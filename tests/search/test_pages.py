@@ -668,7 +668,7 @@ def test_json_ld_cannot_be_broken_out_of(client):
     assert [s for s in doc.select("script") if not s.get("src") and s.get("type") != "application/ld+json"] == []
 
 
-@pytest.mark.parametrize("ref", ["inconnu", "nam-draft", "nam-archived", "nam-old", "NAM-FLE"])
+@pytest.mark.parametrize("ref", ["inconnu", "nam-draft", "nam-archived", "nam-old", "nam-fle-"])
 @pytest.mark.parametrize("suffix", ["", "/imprimer"])
 def test_course_not_shown_is_an_accessible_404(client, ref, suffix):
     load_offer()
@@ -679,6 +679,15 @@ def test_course_not_shown_is_an_accessible_404(client, ref, suffix):
     assert doc.select_one("main a[href=/]")  # a way back to the search
     assert "Set-Cookie" not in response.headers
     assert client.get(f"{API}/{ref}").status_code == 404
+
+
+@pytest.mark.parametrize("suffix", ["", "/imprimer"])
+def test_a_ref_is_found_whatever_its_case_and_surrounding_spaces(client, suffix):
+    """The exchange format compares refs without regard to case or surrounding spaces."""
+    load_offer()
+    _, doc = get(client, f"/cours/NAM-FLE%20{suffix}")
+    assert doc.one("h1").text == "FLE au quotidien"
+    assert client.get(f"{API}/%20Nam-Fle").get_json()["ref"] == "nam-fle"
 
 
 def test_unknown_page_is_an_html_404_in_the_language_asked(client):

@@ -3,16 +3,13 @@ course per row, all or nothing, every error by row and column, export → import
 nothing), a coordinator's bassin cadastre, and who may do what (role × route)."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
@@ -24,78 +21,25 @@ from portal.workspace import bulk, bulk_files
 from tests import factories as f
 from tests.conftest import TODAY
 from tests.html import parse
-from tests.people import LOGIN, check_matrix, make_people, over_matrix, signed_in_client
-
-IMPORT_A = "/espace/organismes/op-a/import"
-BASSIN_IMPORT = "/espace/bassins/Namur/import"
-ENTRIES = [{"start": "2027-01-11", "end": "2027-06-30", "registration_deadline": None, "status": "open"},
-           {"start": "2027-02-01", "end": None, "registration_deadline": "2027-01-25", "status": "full"}]
-HEADER = "ref,site,title,kind,level_min,level_max,entry_mode,entries,days,job_oriented,hours_per_week"
-
-
-@pytest.fixture()
-def people(app_context):
-    people = make_people()
-    # A fixed course with every kind of cell: entries, lists, a decimal, text that looks like a formula.
-    f.load(f.document(f.operator("op-a", sites=[], courses=[f.course(
-        "course-fixed", "site-a", title="=Soir (formule)", entry_mode="fixed", entries=ENTRIES,
-        sectors=["care", "cleaning"], job_oriented=True, hours_per_week=4.5, level_note="-oral 3",
-        description="Ligne 1\nLigne 2, avec virgule; et point-virgule \"guillemets\"", status="draft")])))
-    return people
-
-
-@pytest.fixture()
-def operator_a(app, people):
-    return signed_in_client(app, people["operator A"])
-
-
-@pytest.fixture()
-def coordinator(app, people):
-    return signed_in_client(app, people["coordinator"])
-
-
-def upload(client, path: str, name: str, content: bytes | str, *, check_only: bool = False):
-    """Post ``content`` as the file ``name`` to an import page (English messages)."""
-    if isinstance(content, str):
-        content = content.encode("utf-8")
-    data = {"file": FileStorage(io.BytesIO(content), filename=name)}
-    if check_only:
-        data["check_only"] = "y"
-    # Encoded in memory: the test client would spool a large body to a file it never closes.
-    boundary, body = encode_multipart(data)
-    return client.post(f"{path}?lang=en", data=body, content_type=f"multipart/form-data; boundary={boundary}")
-
-
-def problems_of(response) -> list[tuple[str | None, str | None, str]]:
-    """(row, column or JSON path, text) of each problem listed on the page."""
-    page = parse(response.get_data(as_text=True))
-    summary = page.one("div.import-problems[role=alert]")
-    assert summary.select_one("h2") is not None
-    return [(item.get("data-row"), item.get("data-column") or item.get("data-path"), item.text)
-            for item in summary.select("li")]
-
-
-def course_count() -> int:
-    return db.session.scalar(select(func.count(Course.id)))
-
-
-def history_count() -> int:
-    return db.session.scalar(select(func.count(CourseChange.id)))
+from tests.people import LOGIN, check_matrix, over_matrix, signed_in_client
+from tests.workspace.bulk_helpers import (
+    BASSIN_IMPORT,
+    ENTRIES,
+    HEADER,
+    IMPORT_A,
+    course_count,
+    csv_rows,
+    history_count,
+    problems_of,
+    stored,
+    upload,
+)
 
 
 def api(client, ref: str) -> dict:
     response = client.get(f"/api/v1/courses/{ref}")
     assert response.status_code == 200, ref
     return response.get_json()
-
-
-def stored(ref: str) -> dict:
-    db.session.expire_all()
-    return next(c for o in export_offer()["operators"] for c in o["courses"] if c["ref"] == ref)
-
-
-def csv_rows(content: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline="")))
 
 
 # -- export -----------------------------------------------------------------------------------
@@ -507,10 +451,11 @@ def test_bad_cells_say_why(column, cell):
 def test_csv_reading_sniffs_the_separator_and_guards_formulas():
     rows = [bulk.course_row(dict(f.course("c1", title=title), entries=[]), "") for title in ("=1+1", "'=x", "'a")]
     content = bulk_files.csv_bytes(rows)
-    sheet = bulk_files.read_csv(content)
+    sheet = bulk_files.read_upload("csv", content)
     assert sheet.columns == list(bulk_files.COLUMNS)
     assert [row["title"] for _number, row in sheet.rows] == ["=1+1", "'=x", "'a"]
-    sheet = bulk_files.read_csv(b"site;title;kind;level_min;level_max;entry_mode\r\ns;a, b;fle;A1;A1;rolling\r\n")
+    sheet = bulk_files.read_upload("csv", b"site;title;kind;level_min;level_max;entry_mode\r\n"
+                                          b"s;a, b;fle;A1;A1;rolling\r\n")
     assert sheet.rows == [(2, {"site": "s", "title": "a, b", "kind": "fle", "level_min": "A1", "level_max": "A1",
                                "entry_mode": "rolling"})]
 
@@ -552,15 +497,15 @@ def test_rows_without_ref_get_refs_unique_in_the_file_too():
             ref, number = f"{base}-{number}", number + 1
         return ref
 
-    courses, numbers, problems = bulk.courses_from_sheet(sheet, {}, make_ref)
-    assert [c["ref"] for c in courses] == ["op-cours", "op-cours-3", "op-cours-2"]
-    assert numbers == [2, 3, 4] and problems == []
+    found = bulk.courses_from_sheet(sheet, {}, make_ref)
+    assert [c["ref"] for c in found.courses] == ["op-cours", "op-cours-3", "op-cours-2"]
+    assert found.numbers == [2, 3, 4] and found.problems == []
 
 
 def test_columns_left_out_keep_the_stored_value_but_not_the_confirmation():
     kept = f.course("c1", description="Gardée", confirmed_at="2026-01-01")
     sheet = bulk_files.Sheet(columns=["ref", "title"], rows=[(2, {"ref": "c1", "title": "Nouveau"})])
-    [course], _numbers, _problems = bulk.courses_from_sheet(sheet, {"c1": kept}, lambda title, taken: "x")
+    [course] = bulk.courses_from_sheet(sheet, {"c1": kept}, lambda title, taken: "x").courses
     assert "confirmed_at" not in course  # the import confirms the course today if it changes
     assert course == {key: value for key, value in dict(kept, title="Nouveau").items() if key != "confirmed_at"}
 
@@ -576,7 +521,7 @@ def test_an_xlsx_that_unpacks_to_gigabytes_is_refused_before_reading():
     data = buffer.getvalue()
     assert len(data) < bulk_files.MAX_BYTES
     with pytest.raises(bulk_files.FileRefused) as refused:
-        bulk_files.read_xlsx(data)
+        bulk_files.read_upload("xlsx", data)
     assert "larger than" in refused.value.problems[0].message
 
 
@@ -592,10 +537,10 @@ def test_gaps_and_blank_lines_count_towards_the_row_limit():
     workbook.save(buffer)
     started = time.perf_counter()
     with pytest.raises(bulk_files.FileRefused) as refused:
-        bulk_files.read_xlsx(buffer.getvalue())
+        bulk_files.read_upload("xlsx", buffer.getvalue())
     assert "more than 5000 rows" in refused.value.problems[0].message
     with pytest.raises(bulk_files.FileRefused):
-        bulk_files.read_csv(("\n" * (bulk_files.MAX_LINES + 5)).encode())
+        bulk_files.read_upload("csv", ("\n" * (bulk_files.MAX_LINES + 5)).encode())
     assert time.perf_counter() - started < 10
 
 
@@ -627,5 +572,5 @@ def test_bassin_import_may_not_change_an_operator_shown_in_other_bassins(coordin
                                      '{"n": ' + "9" * 5000 + "}"])
 def test_json_with_a_nul_or_a_huge_number_is_refused_with_a_message(content):
     with pytest.raises(bulk_files.FileRefused) as refused:
-        bulk_files.read_json(content.encode())
+        bulk_files.read_upload("json", content.encode())
     assert refused.value.problems[0].message
