@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -14,7 +13,7 @@ from portal.offer import codes, rules
 from portal.permissions import public
 from portal.search import forms
 from portal.search.filters import PARAMETERS, InvalidFilters, parse_filters
-from portal.search.presenters import chips_for, course_json_ld, entry_rows
+from portal.search.presenters import chips_for, course_json_ld, entry_rows, json_for_script
 from portal.search.queries import describe, find_visible_course, other_courses_nearby, search_courses
 from portal.security import allow_framing, tile_origin
 
@@ -112,8 +111,7 @@ def _course_context(ref: str) -> dict:
         "hit": hit, "course": found, "today": today, "forms": forms,
         "entries": entry_rows(found, today),
         "others": other_courses_nearby(found, today),
-        "json_ld": json.dumps(course_json_ld(hit, url_for("search.course", ref=ref, _external=True)),
-                              ensure_ascii=False).replace("</", "<\\/"),
+        "json_ld": json_for_script(course_json_ld(hit, url_for("search.course", ref=ref, _external=True))),
     }
 
 

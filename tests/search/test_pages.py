@@ -668,6 +668,19 @@ def test_json_ld_cannot_be_broken_out_of(client):
     assert [s for s in doc.select("script") if not s.get("src") and s.get("type") != "application/ld+json"] == []
 
 
+@pytest.mark.parametrize("title", ["Cours <!--<script>", "Cours <script> & <!-- -->", "a </SCRIPT > b"])
+def test_json_ld_holds_no_markup_characters(client, title):
+    """In a script element, "<!--<script>" makes the browser read the rest of the page as script
+    (browser test: tests/browser/test_search.py). JSON escapes keep <, > and & out of the block."""
+    f.load_courses(f.course("tricky", title=title))
+    response, doc = get(client, "/cours/tricky")
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.get_data(as_text=True),
+                      re.S).group(1)
+    assert not set("<>&") & set(block)
+    assert json.loads(block)["name"] == title
+    assert doc.one("h1").text == title
+
+
 @pytest.mark.parametrize("ref", ["inconnu", "nam-draft", "nam-archived", "nam-old", "NAM-FLE"])
 @pytest.mark.parametrize("suffix", ["", "/imprimer"])
 def test_course_not_shown_is_an_accessible_404(client, ref, suffix):
