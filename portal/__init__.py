@@ -124,6 +124,8 @@ def register_cli(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     from portal.security import add_security_headers, refuse_nul_characters
+    from portal.urls import check_public_url
 
+    check_public_url(app)
     app.after_request(add_security_headers)
     app.before_request(refuse_nul_characters)

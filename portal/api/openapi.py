@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
-
 from portal.offer import codes
 from portal.search.filters import MAX_PER_PAGE, SORTS
+from portal.urls import public_url_for
 
 
 def _codes(values: tuple[str, ...]) -> dict[str, Any]:
@@ -93,7 +92,7 @@ def openapi_document() -> dict[str, Any]:
         "info": {"title": "Passerelle public API", "version": "1",
                  "description": "Adult French courses (Alpha, FLE, RAN) in Wallonia. Read-only, "
                                 "no authentication, CORS-open."},
-        "servers": [{"url": url_for("api.courses", _external=True).rsplit("/courses", 1)[0]}],
+        "servers": [{"url": public_url_for("api.courses").rsplit("/courses", 1)[0]}],
         "paths": {
             "/courses": {"get": {
                 "summary": "Search courses", "operationId": "searchCourses", "parameters": parameters,

@@ -119,7 +119,7 @@ def test_item_has_exactly_the_fields_of_api_md(client):
     [item] = body["items"]
     assert list(item) == ITEM_KEYS
     assert item == {
-        "ref": "lee-namur-fle-a1", "url": "http://passerelle.test/cours/lee-namur-fle-a1",
+        "ref": "lee-namur-fle-a1", "url": "https://passerelle.test/cours/lee-namur-fle-a1",
         "title": "Français oral débutant", "kind": "fle", "level_min": "A1", "level_max": "A2",
         "operator": {"ref": "lee-namur", "name": "Lire et Écrire Namur"},
         "site": {"ref": "site-namur", "locality": "Namur", "postal_code": "5000",

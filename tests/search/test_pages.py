@@ -647,7 +647,7 @@ def test_course_page_json_ld(client):
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "Course"
     assert data["name"] == "FLE Charleroi"
-    assert data["url"] == f"http://{HOST}/cours/cha-fle"
+    assert data["url"] == f"https://{HOST}/cours/cha-fle"
     assert data["provider"]["name"] == "CPAS de Liège (test)"
     instances = data["hasCourseInstance"]
     assert [i["@type"] for i in instances] == ["CourseInstance", "CourseInstance"]
@@ -709,7 +709,7 @@ def test_print_view(client):
     assert doc.select_one("a[href=/cours/gem-alpha-nf]")
     text = doc.one("main").text
     assert "+32 81 00 00 00" in text and "info@a.example.org" in text and "5030" in text
-    assert f"http://{HOST}/cours/gem-alpha-nf" in text
+    assert f"https://{HOST}/cours/gem-alpha-nf" in text
 
 
 # -- embed -----------------------------------------------------------------------------------------
@@ -722,7 +722,7 @@ def test_embed(client):
     assert all(a.get("target") == "_blank" for a in doc.select("article.card a"))
     assert doc.one("form.search-form").get("action") == "/embed"
     back = [a["href"] for a in doc.select("a[href]") if urlsplit(a["href"]).netloc == HOST]
-    assert back == [f"http://{HOST}/?bassin=Namur"]  # the full portal, same query
+    assert back == [f"https://{HOST}/?bassin=Namur"]  # the full portal, same query
     _, full = follow(client, back[0])
     assert card_refs(full) == card_refs(doc)
     csp = response.headers["Content-Security-Policy"]
