@@ -22,12 +22,17 @@ def api_error(status: int, code: str, message: str) -> tuple[Response, int]:
 
 @bp.errorhandler(HTTPException)
 def http_error(exc: HTTPException) -> tuple[Response, int]:
+    from portal.core.views import error_headers
+
     status = exc.code or 500
     if status == 404:
-        return api_error(404, "not_found", _("Nothing here. Check the address."))
-    if status == 405:
-        return api_error(405, "method_not_allowed", _("This address only answers GET."))
-    return api_error(status, "http_error", exc.description or "")
+        response, status = api_error(404, "not_found", _("Nothing here. Check the address."))
+    elif status == 405:
+        response, status = api_error(405, "method_not_allowed", _("This address only answers GET."))
+    else:
+        response, status = api_error(status, "http_error", exc.description or "")
+    response.headers.extend(error_headers(exc))
+    return response, status
 
 
 @bp.errorhandler(Exception)

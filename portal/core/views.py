@@ -54,7 +54,13 @@ def html_error(exc: HTTPException):
                        "Search again to find a course."),
                 405: _("Go back to the search page.")}
     return render_template("errors/error.html", heading=headings.get(status, _("Something went wrong")),
-                           message=messages.get(status, exc.description)), status
+                           message=messages.get(status, exc.description)), status, error_headers(exc)
+
+
+def error_headers(exc: HTTPException) -> list[tuple[str, str]]:
+    """The headers an HTTP error carries besides its own body's type: ``Allow`` on a 405,
+    ``Retry-After`` on a 429 or 503, ``WWW-Authenticate``…"""
+    return [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
 
 
 @bp.app_errorhandler(500)
