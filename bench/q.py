@@ -47,6 +47,7 @@ CASES = [
     ("nothing matches", "zzq qxw wxq kjz zjk qqv vqq xjx jxj wqz"),
     ("common + one unknown", "e a o r t u i n s zzq"),
     ("common + one rare", "e a o r t u i n s mot399"),
+    ("pairs in every course", "op er at eu ur ra te pe be en"),
     ("mix", "francais e mot1 0 soir ur a bench niveau oral"),
 ]
 LETTERS = "a b c d e f g h i j k l m n o p q r s t u v w x y z"
@@ -55,7 +56,8 @@ LONG_CASES = [
     ("45 short words", f"{LETTERS} 0 1 2 3 4 5 6 7 8 9 er ou at on re an ti ur en"),
     ("30 short words", f"{LETTERS} 0 1 2 3"),
 ]
-VARIANTS = [("", "soonest first"), ("sort=title", "by title"), ("near=5000&radius_km=50", "near Namur, 50 km")]
+VARIANTS = [("", "soonest first"), ("sort=title", "by title"), ("near=5000&radius_km=15", "near Namur, 15 km"),
+            ("near=5000", "nearest first")]
 
 
 def offer_size() -> int:

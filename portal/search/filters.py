@@ -19,6 +19,9 @@ from portal.offer import codes
 SORTS = ("distance", "next_entry", "title")
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
+# q: words as separated by spaces once accents are removed (api.md).
+MAX_Q_LENGTH = 200
+MAX_Q_WORDS = 10
 LIST_PARAMETERS = ("kind", "part_of_day", "day")
 SINGLE_PARAMETERS = (
     "level", "near", "radius_km", "start_from", "start_until", "free", "childcare",
@@ -207,10 +210,14 @@ def parse_filters(args: Mapping[str, str] | object, gazetteer: Gazetteer, today:
             errors.append(FilterError("bassin", _("“%(value)s” is not a bassin. Choose among: %(choices)s.",
                                                   value=values["bassin"], choices=", ".join(gazetteer.bassins))))
     q = values.get("q", "")
-    if len(q) > 200:
+    if len(q) > MAX_Q_LENGTH:
         errors.append(FilterError("q", _("The text is too long (200 characters at most).")))
         q = ""
-    words = tuple(dict.fromkeys(fold(q).split()))
+    words = tuple(fold(q).split())
+    if len(words) > MAX_Q_WORDS:
+        errors.append(FilterError("q", _("Give at most %(count)s words.", count=MAX_Q_WORDS)))
+        words = ()
+    words = tuple(dict.fromkeys(words))
     sort = values.get("sort") or ("distance" if values.get("near") else "next_entry")
     if sort not in SORTS:
         errors.append(FilterError("sort", _("“%(value)s” is not valid. Choose among: %(choices)s.",

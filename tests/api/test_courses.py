@@ -458,6 +458,26 @@ def test_q_every_word_accent_and_case_insensitive(client, q, expected):
     assert ref_set(client, {"q": q}) == expected
 
 
+@pytest.mark.parametrize("q", [
+    "a b c d e f g h i j k",  # 11 words
+    " ".join(["fr"] * 11),  # the same word 11 times is 11 words
+    "a b c d e f g h i j¨k",  # the diaeresis becomes a space once accents are removed: 11 words
+    "a " * 50,
+])
+def test_q_has_at_most_10_words(client, q):
+    _text_offer()
+    for path in (API, "/api/v1/courses.geojson"):
+        error = bad(client, {"q": q}, path=path)
+        assert (error["code"], error["parameter"]) == ("invalid_parameter", "q")
+    assert "10" in bad(client, {"q": q, "lang": "en"})["message"]
+
+
+def test_q_of_10_words_is_a_search(client):
+    _text_offer()
+    assert ref_set(client, {"q": "francais oral debutant parler au quotidien lire ecrire namur 5000"}) == set()
+    assert ref_set(client, {"q": "francais oral debutant parler au quotidien lire ecrire namur quot"}) == {"q-fr"}
+
+
 # -- sort ------------------------------------------------------------------------------------
 def test_default_sort_without_near_is_next_entry_then_title_then_ref(client):
     f.load_courses(

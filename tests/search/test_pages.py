@@ -331,6 +331,7 @@ def test_picking_one_of_the_offered_places_searches_there(client):
     ({"near": "5000", "radius_km": "-3"}, "radius_km", "select#radius_km", None),
     ({"start_from": "2026-02-30"}, "start_from", "input#start_from", "2026-02-30"),
     ({"near": "5000", "bassin": "Atlantide"}, "bassin", "select#bassin", "Atlantide"),
+    ({"q": "un deux trois quatre cinq six sept huit neuf dix onze"}, "q", "input#q", "10"),
 ])
 def test_bad_value_is_an_error_beside_its_field_and_the_input_is_kept(client, params, name, control, named):
     load_offer()
@@ -344,7 +345,7 @@ def test_bad_value_is_an_error_beside_its_field_and_the_input_is_kept(client, pa
     # Everything typed is kept, the bad value included where the control can hold it.
     if "near" in params:
         assert doc.one("input#near")["value"] == params["near"]
-    if name in ("near", "start_from"):
+    if name in ("near", "start_from", "q"):
         assert doc.one(f"input#{name}")["value"] == params[name]
     if name == "radius_km":
         assert selected_value(doc.one("select#radius_km")) == params[name]
