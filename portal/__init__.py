@@ -52,7 +52,8 @@ def register_extensions(app: Flask) -> None:
     import flask_babel
     from flask_babel import get_locale
 
-    from portal.db import use_index_hints
+    from portal.core.limits import public_query_time_limit
+    from portal.db import limit_statement_time, use_index_hints
     from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
     from portal.translations import compile_if_needed
 
@@ -62,12 +63,14 @@ def register_extensions(app: Flask) -> None:
         # Searches are short queries: on a small server, starting parallel workers costs more
         # than it saves and keeps the planner from the covering indexes.
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options["connect_args"] = {"options": "-c max_parallel_workers_per_gather=0",
+        # A server that does not answer is an error after 5 s, not a worker waiting for ever.
+        options["connect_args"] = {"options": "-c max_parallel_workers_per_gather=0", "connect_timeout": 5,
                                    **options.get("connect_args", {})}
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     with app.app_context():
         use_index_hints(db.engine)
+        limit_statement_time(db.engine, public_query_time_limit)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     compile_if_needed()
     babel.init_app(app, locale_selector=select_locale)

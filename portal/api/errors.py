@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from portal.api import bp
@@ -33,6 +35,15 @@ def http_error(exc: HTTPException) -> tuple[Response, int]:
         response, status = api_error(status, "http_error", exc.description or "")
     response.headers.extend(error_headers(exc))
     return response, status
+
+
+@bp.errorhandler(OperationalError)
+@bp.errorhandler(PoolTimeoutError)
+def database_unavailable(exc: Exception):
+    """Before the catch-all below: the same 503 as every page (portal.core.limits)."""
+    from portal.core.limits import database_unavailable
+
+    return database_unavailable(exc)
 
 
 @bp.errorhandler(Exception)

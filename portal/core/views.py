@@ -7,9 +7,12 @@ import xstatic.pkg.leaflet_markercluster as xstatic_markercluster
 from flask import abort, current_app, jsonify, render_template, request, send_from_directory
 from flask_babel import gettext as _
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from portal.core import bp
+from portal.core.limits import RETRY_AFTER_UNREACHABLE
 from portal.extensions import db
 from portal.permissions import public
 
@@ -23,7 +26,12 @@ VENDOR_MAX_AGE = 7 * 24 * 3600
 def healthz():
     """For load balancers (and the benchmark's floor): one trivial query."""
     started = time.perf_counter()
-    db.session.execute(text("SELECT 1")).scalar_one()
+    try:
+        db.session.execute(text("SELECT 1")).scalar_one()
+    except (OperationalError, PoolTimeoutError) as exc:
+        current_app.logger.warning("/healthz: database unavailable: %s", exc)
+        db.session.close()
+        return jsonify({"status": "unavailable"}), 503, {"Retry-After": str(RETRY_AFTER_UNREACHABLE)}
     return jsonify({"status": "ok", "database_ms": round((time.perf_counter() - started) * 1000, 2)})
 
 
