@@ -28,13 +28,14 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
 
 def register_secret_key(app: Flask) -> None:
     """Without SECRET_KEY in the environment, keep a random one in ``instance/secret_key``."""
+    from portal.db import create_private_file, protect_instance_dir
+
     if app.config.get("SECRET_KEY"):
         return
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    protect_instance_dir(INSTANCE_DIR)
     key_file = INSTANCE_DIR / "secret_key"
-    if not key_file.exists():
+    if create_private_file(key_file):
         key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
 
 
@@ -53,12 +54,11 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import get_locale
 
     from portal.core.limits import public_query_time_limit
-    from portal.db import limit_statement_time, use_index_hints
+    from portal.db import limit_statement_time, protect_sqlite_file, use_index_hints
     from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
     from portal.translations import compile_if_needed
 
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    protect_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], INSTANCE_DIR)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # Searches are short queries: on a small server, starting parallel workers costs more
         # than it saves and keeps the planner from the covering indexes.

@@ -1,14 +1,18 @@
 """Declarative base with a naming convention so that migrations name constraints the same
-way on SQLite and PostgreSQL; SQLite index hints; the time limit of statements."""
+way on SQLite and PostgreSQL; SQLite index hints and file permissions; the time limit of statements."""
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -109,3 +113,55 @@ def _clear(info: dict) -> None:
         limit.at = None  # the handler stays; the next statement sets its own deadline
     else:
         info.pop(_LIMIT_KEY, None)
+
+
+# -- files of a SQLite database ------------------------------------------------------------------
+log = logging.getLogger("passerelle")
+# SQLite writes these beside the database, with the database file's permissions.
+SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
+
+
+def protect_sqlite_file(url: str, instance_dir: Path) -> None:
+    """A SQLite database file readable by its owner only: created 0600 whatever the umask, and
+    narrowed at start-up when found wider; the instance folder holding it 0700."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:") \
+            or parsed.database.startswith("file:"):
+        return
+    path = Path(parsed.database).absolute()
+    if path.parent == instance_dir.absolute():
+        protect_instance_dir(instance_dir)
+    try:
+        if create_private_file(path):
+            return
+    except OSError:
+        return  # a folder that cannot be written: the first query says so (a 503)
+    for file in (path, *(path.with_name(path.name + suffix) for suffix in SQLITE_COMPANIONS)):
+        _narrow(file, 0o600)
+
+
+def protect_instance_dir(instance_dir: Path) -> None:
+    """The instance folder (database, secret key) open to its owner only."""
+    instance_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _narrow(instance_dir, 0o700)
+
+
+def create_private_file(path: Path) -> bool:
+    """Create ``path`` empty and 0600 if it does not exist; True when it was created."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return False
+    return True
+
+
+def _narrow(path: Path, mode: int) -> None:
+    try:
+        current = stat.S_IMODE(path.stat().st_mode)
+        if current & ~mode:
+            path.chmod(current & mode)
+            log.warning("%s was readable by others (%o): now %o", path, current, current & mode)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # not ours: say so, do not stop
+        log.warning("cannot narrow the permissions of %s: %s", path, exc)
