@@ -42,10 +42,14 @@ def register_secret_key(app: Flask) -> None:
 def select_locale() -> str:
     from flask import current_app
 
+    from portal.search.filters import LANGUAGE_CODES
+
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
     if asked in languages:
         return asked
+    if asked in LANGUAGE_CODES:  # asked for, not translated yet: the default, French
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

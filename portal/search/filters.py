@@ -28,6 +28,8 @@ SINGLE_PARAMETERS = (
     "job_oriented", "sector", "audience", "bassin", "q", "sort", "page", "per_page",
 )
 PARAMETERS = LIST_PARAMETERS + SINGLE_PARAMETERS
+# api.md's `lang`: the language of messages and labels. Those not translated yet answer in French.
+LANGUAGE_CODES = ("fr", "nl", "de", "en", "ar", "fa-AF", "ps", "ti", "uk", "ru", "tr")
 _TRUE = ("1", "true", "on", "yes")
 _FALSE = ("0", "false", "off", "no", "")
 
@@ -87,6 +89,18 @@ class CourseFilters:
     @property
     def level_rank(self) -> int | None:
         return codes.level_rank(self.level) if self.level else None
+
+
+def language_error(args: object) -> FilterError | None:
+    """The error of a ``lang`` parameter (given twice, or not a language of api.md), if any.
+    Empty means "not given", as for the other parameters."""
+    given = args.getlist("lang")  # type: ignore[attr-defined]
+    if len(given) > 1:
+        return FilterError("lang", _("Give this parameter only once."))
+    if given and given[0] and given[0] not in LANGUAGE_CODES:
+        return FilterError("lang", _("“%(value)s” is not valid. Choose among: %(choices)s.",
+                                     value=given[0], choices=", ".join(LANGUAGE_CODES)))
+    return None
 
 
 def parse_filters(args: Mapping[str, str] | object, gazetteer: Gazetteer, today: dt.date,
