@@ -1,4 +1,5 @@
-"""The server as ``scripts/serve`` starts it: gunicorn with gunicorn.conf.py (issue 8, 2.17)."""
+"""The server as ``scripts/serve`` starts it: gunicorn from the repository's folder, which reads
+gunicorn.conf.py by itself (issue 8, 2.17)."""
 from __future__ import annotations
 
 import http.client
@@ -23,10 +24,10 @@ def free_port() -> int:
 def gunicorn_server(tmp_path_factory):
     """gunicorn with the repository's config, one worker, on a free port of 127.0.0.1."""
     port = free_port()
-    env = dict(os.environ, HOST="127.0.0.1", PORT=str(port), WORKERS="1", SECRET_KEY="test",
+    env = dict(os.environ, SECRET_KEY="test",
                DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('serve') / 'serve.db'}")
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
-                              cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+                               "wsgi:app"], cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
         while True:
