@@ -4,6 +4,9 @@ or unreachable. Public requests (pages, API, GeoJSON) get a time limit on each s
 Retry-After: the API's JSON error, a plain page for people (/healthz answers for itself)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import current_app, g, has_request_context, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
@@ -22,6 +25,17 @@ RETRY_AFTER_UNREACHABLE = 30
 def public_query_time_limit() -> int | None:
     """The time limit of the statements of this request, in ms (None: none)."""
     return g.get("query_time_limit_ms") if has_request_context() else None
+
+
+@contextmanager
+def without_time_limit() -> Iterator[None]:
+    """Statements run here are not limited (work done for everyone, not for this visitor)."""
+    limit = g.pop("query_time_limit_ms", None) if has_request_context() else None
+    try:
+        yield
+    finally:
+        if limit is not None:
+            g.query_time_limit_ms = limit
 
 
 @bp.before_app_request

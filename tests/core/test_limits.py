@@ -146,3 +146,22 @@ def test_the_real_search_runs_under_the_limit(limited_app, app_context):
     client = limited_app.test_client()
     assert client.get("/?q=francais").status_code == 200
     assert client.get("/api/v1/courses?q=francais").get_json()["total"] == 1
+
+
+def test_the_daily_refresh_of_next_starts_is_not_under_a_visitors_limit(limited_app, app_context, monkeypatch,
+                                                                         backend):
+    """Past the limit, the refresh would be stopped, and started again by every search."""
+    from portal.search import queries
+
+    f.load_courses(f.course("c1"))
+    refreshed = []
+
+    def slow_refresh(today):
+        refreshed.append(db.session.execute(text(SLOW[backend])).scalar())
+
+    monkeypatch.setattr(queries, "ensure_next_starts", slow_refresh)
+    client = limited_app.test_client()
+    response = client.get("/api/v1/courses")
+    assert response.status_code == 200 and response.get_json()["total"] == 1
+    assert refreshed
+    assert client.get("/lent").status_code == 503  # the limit is back for the other queries
