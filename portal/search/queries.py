@@ -157,7 +157,7 @@ def search_courses(filters: CourseFilters) -> SearchResults:
             .where(*in_radius, *_within(filters.place, filters.radius_km, distance))
             .order_by(*order).offset(offset).limit(filters.per_page)
         ).all()
-        total = rows[0][1] if rows else count_courses(filters, conditions)
+        total = rows[0][1] if rows else count_courses(filters, in_radius)
         return SearchResults(filters, total, _hits(filters, [row[0] for row in rows]))
     total = count_courses(filters, conditions)
     if offset >= total:
