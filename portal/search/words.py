@@ -122,9 +122,13 @@ def match_words(words: Sequence[str]) -> TextMatch:
     listed = tuple(db.session.scalars(matching.limit(MAX_LISTED_COURSES + 1)))
     if len(listed) <= MAX_LISTED_COURSES:
         return _listed(listed)
-    # Too many to list: a count reads every line once; a page walks the sort index and checks
-    # the courses it meets (a correlated subquery is never turned into a join).
+    # Too many to list: a count reads every line once (or, for one or two words with few
+    # vocabulary words, their rows of the index, which is faster); a page walks the sort index and
+    # checks the courses it meets (a correlated subquery is never turned into a join).
     per_course = select(and_(*checks)).where(CourseText.course_id == Course.id).scalar_subquery()
+    if len(looked_up) <= 2 and all(w.vocabulary for w in looked_up):
+        return TextMatch(and_(*(Course.id.in_(select(CourseWord.course_id).where(CourseWord.word_id.in_(w.vocabulary)))
+                                for w in looked_up)), func.coalesce(per_course, false()))
     return TextMatch(Course.id.in_(matching), func.coalesce(per_course, false()))
 
 
