@@ -1,8 +1,16 @@
-"""Gunicorn settings (gunicorn reads ./gunicorn.conf.py by itself; scripts/serve runs from here).
+"""gunicorn settings: gunicorn reads ./gunicorn.conf.py by itself when started from this folder,
+as scripts/serve does.
 
-Only a start-up check: several workers with rate limits counted in memory would each count on
-their own (2 workers = twice the sign-in attempts), so that is refused."""
+- The "Server" header does not name gunicorn: gunicorn 27 has no setting for it, every response
+  takes it from this module-level name (HTTP/1 and HTTP/2 alike). Naming the server software only
+  helps whoever scans for a vulnerable version.
+- A start-up check: several workers with rate limits counted in memory would each count on their
+  own (2 workers = twice the sign-in attempts), so that is refused."""
 import os
+
+import gunicorn.http.wsgi
+
+gunicorn.http.wsgi.SERVER = "Passerelle"
 
 
 def on_starting(server):

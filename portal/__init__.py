@@ -28,23 +28,28 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
 
 def register_secret_key(app: Flask) -> None:
     """Without SECRET_KEY in the environment, keep a random one in ``instance/secret_key``."""
+    from portal.db import create_private_file, protect_instance_dir
+
     if app.config.get("SECRET_KEY"):
         return
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    protect_instance_dir(INSTANCE_DIR)
     key_file = INSTANCE_DIR / "secret_key"
-    if not key_file.exists():
+    if create_private_file(key_file):
         key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
 
 
 def select_locale() -> str:
     from flask import current_app
 
+    from portal.search.filters import LANGUAGE_CODES
+
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
     if asked in languages:
         return asked
+    if asked in LANGUAGE_CODES:  # asked for, not translated yet: the default, French
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -52,22 +57,24 @@ def register_extensions(app: Flask) -> None:
     import flask_babel
     from flask_babel import get_locale
 
-    from portal.db import use_index_hints
+    from portal.core.limits import public_query_time_limit
+    from portal.db import limit_statement_time, protect_sqlite_file, use_index_hints
     from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
     from portal.translations import compile_if_needed
 
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    protect_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], INSTANCE_DIR)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # Searches are short queries: on a small server, starting parallel workers costs more
         # than it saves and keeps the planner from the covering indexes.
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options["connect_args"] = {"options": "-c max_parallel_workers_per_gather=0",
+        # A server that does not answer is an error after 5 s, not a worker waiting for ever.
+        options["connect_args"] = {"options": "-c max_parallel_workers_per_gather=0", "connect_timeout": 5,
                                    **options.get("connect_args", {})}
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     with app.app_context():
         use_index_hints(db.engine)
+        limit_statement_time(db.engine, public_query_time_limit)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     compile_if_needed()
     babel.init_app(app, locale_selector=select_locale)
@@ -129,6 +136,8 @@ def register_cli(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     from portal.security import add_security_headers, refuse_nul_characters
+    from portal.urls import check_public_url
 
+    check_public_url(app)
     app.after_request(add_security_headers)
     app.before_request(refuse_nul_characters)

@@ -35,6 +35,9 @@ class Config:
     # Fixed "today" (ISO date) for demonstrations and tests; empty means the real date.
     PASSERELLE_TODAY = os.environ.get("PASSERELLE_TODAY", "")
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    # A statement of a public request (pages, API, GeoJSON) running longer than this (ms) is
+    # stopped and the request answers 503 with Retry-After; 0: no limit. Not for signed-in pages.
+    PUBLIC_QUERY_TIMEOUT_MS = int(os.environ.get("PUBLIC_QUERY_TIMEOUT_MS", "3000"))
     # Sessions exist only for signed-in users (the public gets no cookie).
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
     SESSION_COOKIE_HTTPONLY = True

@@ -1,8 +1,18 @@
 """Declarative base with a naming convention so that migrations name constraints the same
-way on SQLite and PostgreSQL."""
-from sqlalchemy import MetaData
+way on SQLite and PostgreSQL; SQLite index hints and file permissions; the time limit of statements."""
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import MetaData, event
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -30,3 +40,128 @@ def use_index_hints(engine: Engine) -> None:
     """Let ``with_hint(..., "sqlite")`` reach SQLite on this engine (other databases: no-op)."""
     if engine.dialect.name == "sqlite":
         engine.dialect.statement_compiler = SQLiteCompilerWithIndexHints
+
+
+# -- time limit of statements ------------------------------------------------------------------
+_LIMIT_KEY = "passerelle_time_limit"
+
+
+def limit_statement_time(engine: Engine, limit_ms: Callable[[], int | None]) -> None:
+    """Abort a statement that runs longer than ``limit_ms()`` milliseconds (asked before each
+    statement; None or 0: no limit). PostgreSQL: ``SET LOCAL statement_timeout`` for the
+    transaction (it ends with it); SQLite: a progress handler that interrupts the statement."""
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "before_cursor_execute", _set_statement_timeout(limit_ms))
+    elif engine.dialect.name == "sqlite":
+        event.listen(engine, "before_cursor_execute", _set_deadline(limit_ms))
+    for name in ("commit", "rollback", "rollback_savepoint"):
+        event.listen(engine, name, _transaction_ended)
+    event.listen(engine.pool, "checkin", _checked_in)
+
+
+def is_time_limit(error: Exception) -> bool:
+    """Was this database error a statement stopped by ``limit_statement_time``?"""
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "sqlstate", None) == "57014" or (  # PostgreSQL: query_canceled
+        isinstance(orig, sqlite3.OperationalError) and str(orig) == "interrupted")
+
+
+def _set_statement_timeout(limit_ms: Callable[[], int | None]):
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        wanted = limit_ms() or None
+        if conn.info.get(_LIMIT_KEY) != wanted:
+            cursor.execute(f"SET LOCAL statement_timeout = {int(wanted)}" if wanted
+                           else "SET LOCAL statement_timeout TO DEFAULT")
+            conn.info[_LIMIT_KEY] = wanted
+    return before_cursor_execute
+
+
+class _Deadline:
+    """When the running SQLite statement must stop (monotonic seconds), or None."""
+
+    at: float | None = None
+
+    def passed(self) -> int:
+        return 1 if self.at is not None and time.monotonic() > self.at else 0
+
+
+def _set_deadline(limit_ms: Callable[[], int | None]):
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        wanted = limit_ms()
+        deadline = conn.info.get(_LIMIT_KEY)
+        if deadline is None:
+            if not wanted:
+                return
+            deadline = conn.info[_LIMIT_KEY] = _Deadline()
+            # Called every 10,000 virtual machine instructions (well under a millisecond).
+            conn.connection.driver_connection.set_progress_handler(deadline.passed, 10_000)
+        deadline.at = time.monotonic() + wanted / 1000 if wanted else None
+    return before_cursor_execute
+
+
+def _transaction_ended(conn, *args) -> None:  # noqa: ANN001
+    _clear(conn.info)
+
+
+def _checked_in(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+    _clear(connection_record.info)
+
+
+def _clear(info: dict) -> None:
+    limit = info.get(_LIMIT_KEY)
+    if isinstance(limit, _Deadline):
+        limit.at = None  # the handler stays; the next statement sets its own deadline
+    else:
+        info.pop(_LIMIT_KEY, None)
+
+
+# -- files of a SQLite database ------------------------------------------------------------------
+log = logging.getLogger("passerelle")
+# SQLite writes these beside the database, with the database file's permissions.
+SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
+
+
+def protect_sqlite_file(url: str, instance_dir: Path) -> None:
+    """A SQLite database file readable by its owner only: created 0600 whatever the umask, and
+    narrowed at start-up when found wider; the instance folder holding it 0700."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:") \
+            or parsed.database.startswith("file:"):
+        return
+    path = Path(parsed.database).absolute()
+    if path.parent == instance_dir.absolute():
+        protect_instance_dir(instance_dir)
+    try:
+        if create_private_file(path):
+            return
+    except OSError:
+        return  # a folder that cannot be written: the first query says so (a 503)
+    for file in (path, *(path.with_name(path.name + suffix) for suffix in SQLITE_COMPANIONS)):
+        _narrow(file, 0o600)
+
+
+def protect_instance_dir(instance_dir: Path) -> None:
+    """The instance folder (database, secret key) open to its owner only."""
+    instance_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _narrow(instance_dir, 0o700)
+
+
+def create_private_file(path: Path) -> bool:
+    """Create ``path`` empty and 0600 if it does not exist; True when it was created."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return False
+    return True
+
+
+def _narrow(path: Path, mode: int) -> None:
+    try:
+        current = stat.S_IMODE(path.stat().st_mode)
+        if current & ~mode:
+            path.chmod(current & mode)
+            log.warning("%s was readable by others (%o): now %o", path, current, current & mode)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # not ours: say so, do not stop
+        log.warning("cannot narrow the permissions of %s: %s", path, exc)

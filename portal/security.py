@@ -34,7 +34,24 @@ def add_security_headers(response: Response) -> Response:
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if is_private_page():
+        # Nothing of an account, a workspace page or an export stays in a shared computer's
+        # cache or a proxy. Public pages and the API keep their (default) caching.
+        headers["Cache-Control"] = "no-store"
     return response
+
+
+# The account pages (sign-in, sign-up, password, account) and the workspace, exports included.
+PRIVATE_BLUEPRINTS = ("accounts", "workspace")
+
+
+def is_private_page() -> bool:
+    from flask import request
+
+    from portal.permissions import SIGNED_IN
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    return request.blueprint in PRIVATE_BLUEPRINTS or getattr(view, "access", None) == SIGNED_IN
 
 
 def refuse_nul_characters():

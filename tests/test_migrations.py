@@ -130,3 +130,29 @@ def test_ref_normalisation_resolves_look_alikes_then_checks_every_ref(empty_data
         with db.engine.begin() as connection:
             connection.execute(text("UPDATE operator SET ref = 'OP-Z' WHERE id = 1"))  # no check any more
         db.engine.dispose()
+
+
+def test_course_text_migration_writes_the_line_the_import_writes(empty_database_url):
+    """0010_course_text fills the new table for the courses already there, as the import would."""
+    from sqlalchemy import select
+
+    from portal.search.models import CourseText
+    from tests import factories as f
+
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        f.load(f.document(f.operator("op-a", "Lire et Écrire Namur", courses=[
+            f.course("c1", title="Français oral débutant", description="Parler au quotidien, en français."),
+            f.course("c2", title="Alpha du soir", description=None)])))
+        imported = dict(db.session.execute(select(CourseText.course_id, CourseText.words)).all())
+        assert imported and set(imported.values()) == {
+            "lire et ecrire namur francais oral debutant parler au quotidien, en francais.",
+            "lire et ecrire namur alpha du soir"}
+        db.session.remove()
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config(MIGRATIONS))
+        downgrade(directory=MIGRATIONS, revision=script.get_revision("0010_course_text").down_revision)
+        upgrade(directory=MIGRATIONS, revision="0010_course_text")
+        assert dict(db.session.execute(select(CourseText.course_id, CourseText.words)).all()) == imported
+        db.session.remove()
+        db.engine.dispose()

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from portal.api import bp
@@ -22,12 +24,26 @@ def api_error(status: int, code: str, message: str) -> tuple[Response, int]:
 
 @bp.errorhandler(HTTPException)
 def http_error(exc: HTTPException) -> tuple[Response, int]:
+    from portal.core.views import error_headers
+
     status = exc.code or 500
     if status == 404:
-        return api_error(404, "not_found", _("Nothing here. Check the address."))
-    if status == 405:
-        return api_error(405, "method_not_allowed", _("This address only answers GET."))
-    return api_error(status, "http_error", exc.description or "")
+        response, status = api_error(404, "not_found", _("Nothing here. Check the address."))
+    elif status == 405:
+        response, status = api_error(405, "method_not_allowed", _("This address only answers GET."))
+    else:
+        response, status = api_error(status, "http_error", exc.description or "")
+    response.headers.extend(error_headers(exc))
+    return response, status
+
+
+@bp.errorhandler(OperationalError)
+@bp.errorhandler(PoolTimeoutError)
+def database_unavailable(exc: Exception):
+    """Before the catch-all below: the same 503 as every page (portal.core.limits)."""
+    from portal.core.limits import database_unavailable
+
+    return database_unavailable(exc)
 
 
 @bp.errorhandler(Exception)

@@ -3,46 +3,78 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
-
 from portal.offer import codes, rules
-from portal.search.filters import MAX_PER_PAGE, SORTS
+from portal.search.filters import (
+    DEFAULT_PER_PAGE,
+    LANGUAGE_CODES,
+    MAX_PER_PAGE,
+    MAX_Q_LENGTH,
+    MAX_Q_WORDS,
+    SORTS,
+)
+from portal.urls import public_url_for
 
 
 def _codes(values: tuple[str, ...]) -> dict[str, Any]:
     return {"type": "string", "enum": list(values)}
 
 
+# Query parameters as the parser reads them (portal.search.filters): spaces around a value are
+# ignored, and an empty value is the same as no parameter. (Codes hold only letters, digits, "_"
+# and "-": nothing to escape in a pattern.)
+def _any_case(code: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in code)
+
+
+def _one_code(values: tuple[str, ...], any_case: bool = False) -> dict[str, Any]:
+    alternatives = "|".join(_any_case(v) if any_case else v for v in values)
+    return {"type": "string", "pattern": rf"^\s*(?:(?:{alternatives})\s*)?$"}
+
+
 def _comma_list(values: tuple[str, ...]) -> dict[str, Any]:
-    return {"type": "string", "pattern": "^(" + "|".join(values) + ")(,(" + "|".join(values) + "))*$"}
+    item = rf"(?:(?:{'|'.join(values)})\s*)?"
+    return {"type": "string", "pattern": rf"^\s*{item}(?:,\s*{item})*$"}
 
 
-_FLAG = {"type": "string", "enum": ["1", "0"]}
-_DATE = {"type": "string", "format": "date"}
+def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+
+
+_FLAG = _one_code(("1", "true", "on", "yes", "0", "false", "off", "no"), any_case=True)
+_DATE = _or_empty({"type": "string", "format": "date"})
 
 SEARCH_PARAMETERS: list[tuple[str, dict[str, Any], str]] = [
     ("kind", _comma_list(codes.COURSE_KINDS), "Course kinds, comma-separated for several."),
-    ("level", _codes(codes.LEVELS), "Courses whose level range contains this level."),
+    ("level", _one_code(codes.LEVELS, any_case=True), "Courses whose level range contains this level."),
     ("near", {"type": "string"}, "Reference point: `lat,lon`, a 4-digit postal code, a 5-digit "
-     "commune NIS code (or a commune or locality name)."),
-    ("radius_km", {"type": "number", "exclusiveMinimum": 0, "maximum": 1000},
-     "With `near`: courses at most this far (inclusive, on the distance rounded to 0.1 km)."),
+     "commune NIS code (or a commune or locality name). A place we do not know is a 400 `unknown_place`."),
+    ("radius_km", _or_empty({"type": "number", "exclusiveMinimum": 0, "maximum": 1000}),
+     "With `near`: courses at most this far (inclusive, on the distance rounded to 0.1 km). A decimal "
+     "comma is read too (`2,5`). Needs a non-empty `near`: without one it is a 400 naming `radius_km`."),
     ("start_from", _DATE, "Courses one can start on or after this day (default today)."),
-    ("start_until", _DATE, "Courses one can start on or before this day."),
+    ("start_until", _DATE, "Courses one can start on or before this day. Before `start_from` (or today "
+     "when `start_from` is not given) it is a 400 naming `start_until`."),
     ("part_of_day", _comma_list(codes.PARTS_OF_DAY), "Any of these parts of the day."),
     ("day", _comma_list(codes.DAYS), "Any of these days."),
-    ("free", _FLAG, "`1`: free courses only."),
+    ("free", _FLAG, "`1`: free courses only (also `true`, `on`, `yes`; `0`, `false`, `off`, `no`: no filter)."),
     ("childcare", _FLAG, "`1`: courses with childcare only."),
     ("job_oriented", _FLAG, "`1`: job-oriented courses only."),
-    ("sector", _codes(codes.SECTORS), "Courses oriented towards this sector."),
-    ("audience", _codes(codes.AUDIENCES), "Courses open to this audience (courses for `all` always are)."),
-    ("bassin", {"type": "string"}, "A bassin EFE name, as in the gazetteer."),
-    ("q", {"type": "string", "maxLength": 200}, "Every word must occur (accent- and case-insensitive) "
-     "in the title, description, operator name or locality."),
-    ("sort", _codes(SORTS), "`distance` (default with `near`), `next_entry` (default otherwise), `title`."),
-    ("page", {"type": "integer", "minimum": 1, "default": 1}, "1-based page."),
-    ("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20}, "Page size."),
-    ("lang", _codes(("fr", "en")), "Language of error messages (else Accept-Language, else French)."),
+    ("sector", _one_code(codes.SECTORS), "Courses oriented towards this sector."),
+    ("audience", _one_code(codes.AUDIENCES), "Courses open to this audience (courses for `all` always are)."),
+    ("bassin", {"type": "string"}, "A bassin EFE name, as in the gazetteer (accents and case ignored); "
+     "another name is a 400 naming `bassin`."),
+    ("q", {"type": "string", "maxLength": MAX_Q_LENGTH, "pattern": rf"^\s*(?:\S+\s*){{0,{MAX_Q_WORDS}}}$"},
+     f"Every word must occur (accent- and case-insensitive) in the title, description, operator name or "
+     f"locality. At most {MAX_Q_WORDS} words (as separated by spaces once accents are removed) and "
+     f"{MAX_Q_LENGTH} characters."),
+    ("sort", _one_code(SORTS), "`distance` (default with `near`; needs a non-empty `near`, else a 400 naming "
+     "`sort`), `next_entry` (default otherwise), `title`."),
+    ("page", _or_empty({"type": "integer", "minimum": 1, "maximum": 100000, "default": 1}), "1-based page."),
+    ("per_page", _or_empty({"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}),
+     "Page size."),
+    ("lang", {"type": "string", "enum": [*LANGUAGE_CODES, ""]},
+     "Language of messages (else Accept-Language, else French). Messages are in French or English for now: "
+     "the other languages answer in French. Another value is a 400 naming `lang`."),
 ]
 
 _ITEM_REF = {"$ref": "#/components/schemas/CourseItem"}
@@ -81,7 +113,8 @@ _COURSE_ITEM = {
 _ERROR = {
     "type": "object",
     "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-        "code": {"type": "string", "enum": ["invalid_parameter", "unknown_place", "not_found"]},
+        "code": {"type": "string", "enum": ["invalid_parameter", "unknown_place", "not_found",
+                                             "method_not_allowed", "unavailable"]},
         "parameter": {"type": "string"}, "message": {"type": "string"},
         "choices": {"type": "array", "items": {"type": "string"}}}}},
 }
@@ -91,14 +124,17 @@ def openapi_document() -> dict[str, Any]:
     """The API description; parameters come from the same lists the parser uses."""
     parameters = [{"name": name, "in": "query", "required": False, "schema": schema, "description": text}
                   for name, schema, text in SEARCH_PARAMETERS]
-    bad_request = {"description": "A bad parameter, named in the body.",
-                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    error_body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    bad_request = {"description": "A bad parameter, named in the body.", "content": error_body}
+    unavailable = {"description": "The database is unreachable, or the query ran past the service's time "
+                                  "limit: try again after Retry-After seconds.",
+                   "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": error_body}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Passerelle public API", "version": "1",
                  "description": "Adult French courses (Alpha, FLE, RAN) in Wallonia. Read-only, "
                                 "no authentication, CORS-open."},
-        "servers": [{"url": url_for("api.courses", _external=True).rsplit("/courses", 1)[0]}],
+        "servers": [{"url": public_url_for("api.courses").rsplit("/courses", 1)[0]}],
         "paths": {
             "/courses": {"get": {
                 "summary": "Search courses", "operationId": "searchCourses", "parameters": parameters,
@@ -108,14 +144,14 @@ def openapi_document() -> dict[str, Any]:
                                    "properties": {"total": {"type": "integer"}, "page": {"type": "integer"},
                                                   "per_page": {"type": "integer"},
                                                   "items": {"type": "array", "items": _ITEM_REF}}}}}},
-                    "400": bad_request}}},
+                    "400": bad_request, "503": unavailable}}},
             "/courses.geojson": {"get": {
                 "summary": "Search courses as GeoJSON", "operationId": "searchCoursesGeoJSON",
                 "parameters": parameters,
                 "responses": {
                     "200": {"description": "A FeatureCollection of Point features; properties as CourseItem.",
                             "content": {"application/geo+json": {"schema": {"type": "object"}}}},
-                    "400": bad_request}}},
+                    "400": bad_request, "503": unavailable}}},
             "/courses/{ref}": {"get": {
                 "summary": "One visible course", "operationId": "getCourse",
                 "parameters": [{"name": "ref", "in": "path", "required": True, "schema": {"type": "string"}},
@@ -124,8 +160,8 @@ def openapi_document() -> dict[str, Any]:
                     "200": {"description": "The course in exchange form plus the search fields.",
                             "content": {"application/json": {"schema": {"type": "object"}}}},
                     "400": bad_request,
-                    "404": {"description": "Unknown or not visible.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+                    "404": {"description": "Unknown or not visible.", "content": error_body},
+                    "503": unavailable}}},
         },
         "components": {"schemas": {"CourseItem": _COURSE_ITEM, "Error": _ERROR}},
     }

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
-
 from portal.offer.exchange import course_dict, json_number, site_dict
 from portal.search.queries import CourseHit
+from portal.urls import public_url_for
 
 
 def site_json(hit: CourseHit) -> dict[str, Any]:
@@ -20,7 +19,7 @@ def course_item(hit: CourseHit) -> dict[str, Any]:
     course = hit.course
     return {
         "ref": course.ref,
-        "url": url_for("search.course", ref=course.ref, _external=True),
+        "url": public_url_for("search.course", ref=course.ref),
         "title": course.title, "kind": course.kind,
         "level_min": course.level_min_code, "level_max": course.level_max_code,
         "operator": {"ref": course.operator.ref, "name": course.operator.name},

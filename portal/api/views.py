@@ -11,10 +11,10 @@ from portal.api.serializers import course_detail, course_item, geojson_feature
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer import rules
 from portal.permissions import public
-from portal.search.filters import FilterError, InvalidFilters, parse_filters
+from portal.search.filters import FilterError, InvalidFilters, language_error, parse_filters
 from portal.search.queries import describe, find_visible_course, search_courses
 
-# `lang` chooses the language of error messages; it is not a filter.
+# `lang` chooses the language of messages (api.md's codes); it is not a filter.
 EXTRA_PARAMETERS = ("lang",)
 
 
@@ -25,6 +25,9 @@ def open_cors(response: Response) -> Response:
 
 
 def _search():
+    error = language_error(request.args)
+    if error:
+        return None, filter_error_response(error)
     try:
         filters = parse_filters(request.args, get_gazetteer(), rules.today(),
                                 extra_parameters=EXTRA_PARAMETERS)
@@ -67,6 +70,9 @@ def course(ref: str):
     if unknown:
         name = sorted(unknown)[0]
         return filter_error_response(FilterError(name, _("Unknown parameter “%(name)s”.", name=name)))
+    error = language_error(request.args)
+    if error:
+        return filter_error_response(error)
     today = rules.today()
     found = find_visible_course(ref, today)
     if found is None:

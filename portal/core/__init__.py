@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("core", __name__)
 
-from portal.core import views  # noqa: E402,F401
+from portal.core import limits, views  # noqa: E402,F401

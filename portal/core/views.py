@@ -7,9 +7,12 @@ import xstatic.pkg.leaflet_markercluster as xstatic_markercluster
 from flask import abort, current_app, jsonify, render_template, request, send_from_directory
 from flask_babel import gettext as _
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from portal.core import bp
+from portal.core.limits import RETRY_AFTER_UNREACHABLE
 from portal.extensions import db
 from portal.permissions import public
 
@@ -23,7 +26,12 @@ VENDOR_MAX_AGE = 7 * 24 * 3600
 def healthz():
     """For load balancers (and the benchmark's floor): one trivial query."""
     started = time.perf_counter()
-    db.session.execute(text("SELECT 1")).scalar_one()
+    try:
+        db.session.execute(text("SELECT 1")).scalar_one()
+    except (OperationalError, PoolTimeoutError) as exc:
+        current_app.logger.warning("/healthz: database unavailable: %s", exc)
+        db.session.close()
+        return jsonify({"status": "unavailable"}), 503, {"Retry-After": str(RETRY_AFTER_UNREACHABLE)}
     return jsonify({"status": "ok", "database_ms": round((time.perf_counter() - started) * 1000, 2)})
 
 
@@ -54,7 +62,13 @@ def html_error(exc: HTTPException):
                        "Search again to find a course."),
                 405: _("Go back to the search page.")}
     return render_template("errors/error.html", heading=headings.get(status, _("Something went wrong")),
-                           message=messages.get(status, exc.description)), status
+                           message=messages.get(status, exc.description)), status, error_headers(exc)
+
+
+def error_headers(exc: HTTPException) -> list[tuple[str, str]]:
+    """The headers an HTTP error carries besides its own body's type: ``Allow`` on a 405,
+    ``Retry-After`` on a 429 or 503, ``WWW-Authenticate``…"""
+    return [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
 
 
 @bp.app_errorhandler(500)

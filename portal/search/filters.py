@@ -19,12 +19,17 @@ from portal.offer import codes
 SORTS = ("distance", "next_entry", "title")
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
+# q: words as separated by spaces once accents are removed (api.md).
+MAX_Q_LENGTH = 200
+MAX_Q_WORDS = 10
 LIST_PARAMETERS = ("kind", "part_of_day", "day")
 SINGLE_PARAMETERS = (
     "level", "near", "radius_km", "start_from", "start_until", "free", "childcare",
     "job_oriented", "sector", "audience", "bassin", "q", "sort", "page", "per_page",
 )
 PARAMETERS = LIST_PARAMETERS + SINGLE_PARAMETERS
+# api.md's `lang`: the language of messages and labels. Those not translated yet answer in French.
+LANGUAGE_CODES = ("fr", "nl", "de", "en", "ar", "fa-AF", "ps", "ti", "uk", "ru", "tr")
 _TRUE = ("1", "true", "on", "yes")
 _FALSE = ("0", "false", "off", "no", "")
 
@@ -84,6 +89,18 @@ class CourseFilters:
     @property
     def level_rank(self) -> int | None:
         return codes.level_rank(self.level) if self.level else None
+
+
+def language_error(args: object) -> FilterError | None:
+    """The error of a ``lang`` parameter (given twice, or not a language of api.md), if any.
+    Empty means "not given", as for the other parameters."""
+    given = args.getlist("lang")  # type: ignore[attr-defined]
+    if len(given) > 1:
+        return FilterError("lang", _("Give this parameter only once."))
+    if given and given[0] and given[0] not in LANGUAGE_CODES:
+        return FilterError("lang", _("“%(value)s” is not valid. Choose among: %(choices)s.",
+                                     value=given[0], choices=", ".join(LANGUAGE_CODES)))
+    return None
 
 
 def parse_filters(args: Mapping[str, str] | object, gazetteer: Gazetteer, today: dt.date,
@@ -207,10 +224,14 @@ def parse_filters(args: Mapping[str, str] | object, gazetteer: Gazetteer, today:
             errors.append(FilterError("bassin", _("“%(value)s” is not a bassin. Choose among: %(choices)s.",
                                                   value=values["bassin"], choices=", ".join(gazetteer.bassins))))
     q = values.get("q", "")
-    if len(q) > 200:
+    if len(q) > MAX_Q_LENGTH:
         errors.append(FilterError("q", _("The text is too long (200 characters at most).")))
         q = ""
-    words = tuple(dict.fromkeys(fold(q).split()))
+    words = tuple(fold(q).split())
+    if len(words) > MAX_Q_WORDS:
+        errors.append(FilterError("q", _("Give at most %(count)s words.", count=MAX_Q_WORDS)))
+        words = ()
+    words = tuple(dict.fromkeys(words))
     sort = values.get("sort") or ("distance" if values.get("near") else "next_entry")
     if sort not in SORTS:
         errors.append(FilterError("sort", _("“%(value)s” is not valid. Choose among: %(choices)s.",

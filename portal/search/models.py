@@ -1,9 +1,10 @@
 """The word index behind ``q``: each distinct folded word of a course's title, description,
 operator name and locality, so that "every word of q occurs as a substring" scans a small
-vocabulary instead of every course's text."""
+vocabulary instead of every course's text; and the same words of each course in one line, to
+check the words too common to intersect course by course."""
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -24,3 +25,15 @@ class CourseWord(db.Model):
     word_id: Mapped[int] = mapped_column(Integer, ForeignKey("search_word.id"), primary_key=True)
     course_id: Mapped[int] = mapped_column(Integer, ForeignKey("course.id", ondelete="CASCADE"),
                                            primary_key=True)
+
+
+class CourseText(db.Model):
+    """A course's index words, space-separated: a word of ``q`` (which has no space) occurs in
+    this line exactly when it occurs in one of the course's words."""
+
+    __tablename__ = "course_text"
+
+    course_id: Mapped[int] = mapped_column(Integer, ForeignKey("course.id", ondelete="CASCADE"),
+                                           primary_key=True, autoincrement=False)
+    # C collation: LIKE compares bytes (the words are folded already), which is also the fastest.
+    words: Mapped[str] = mapped_column(Text().with_variant(Text(collation="C"), "postgresql"))

@@ -3,6 +3,7 @@ schema.org JSON-LD. Rules come from ``offer.rules``; nothing here decides what m
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -143,3 +144,13 @@ def course_json_ld(hit: CourseHit, url: str) -> dict[str, Any]:
         "hasCourseInstance": instances,
     }
     return data
+
+
+# Inside <script>, "<!--", "<script" and "</script" change how the HTML parser reads the rest of the
+# page (a title "Cours <!--<script>" hid everything after it): JSON's own escapes keep them out.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def json_for_script(data: Any) -> str:
+    """JSON to put inside a ``<script>`` element as it is: no ``<``, ``>`` or ``&`` left."""
+    return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE)

@@ -25,7 +25,7 @@ from portal.offer.models import NO_NEXT_START, Course, Site
 from portal.offer.services import next_starts_are_current
 from portal.offer.sql_rules import can_start_condition, next_entry_sql, visible_condition
 from portal.search.filters import CourseFilters
-from portal.search.words import contains_word_condition
+from portal.search.words import match_words
 
 # From this many matches on, the first pages are read along the sort index (see search_courses).
 WALK_ORDER_INDEX_FROM = 1000
@@ -72,7 +72,8 @@ def rounded_km(distance: ColumnElement[float]) -> ColumnElement[Any]:
     return func.round(cast(distance, Numeric), 1)
 
 
-def _conditions(filters: CourseFilters) -> list[ColumnElement[bool]]:
+def _conditions(filters: CourseFilters, text: ColumnElement[bool] | None = None) -> list[ColumnElement[bool]]:
+    """The filters as SQL conditions; ``text``: the condition of q (see ``match_words``)."""
     conditions = [visible_condition(filters.today)]
     if filters.kinds:
         conditions.append(Course.kind.in_(filters.kinds))
@@ -99,8 +100,8 @@ def _conditions(filters: CourseFilters) -> list[ColumnElement[bool]]:
         conditions.append(or_(Course.audiences_mask.bitwise_and(mask) != 0, Course.audiences_mask == 0))
     if filters.bassin:
         conditions.append(Site.bassin_efe == filters.bassin)
-    for word in filters.words:
-        conditions.append(contains_word_condition(word))
+    if text is not None:
+        conditions.append(text)
     return conditions
 
 
@@ -115,7 +116,9 @@ def _within(place: Place, radius_km: float, distance: ColumnElement[float]) -> l
 
 def count_courses(filters: CourseFilters, conditions: list | None = None) -> int:
     """How many visible courses match (the radius included, pagination ignored)."""
-    conditions = list(conditions) if conditions is not None else _conditions(filters)
+    if conditions is None:
+        conditions = _conditions(filters, match_words(filters.words).condition if filters.words else None)
+    conditions = list(conditions)
     if filters.place is not None and filters.radius_km is not None:
         conditions += _within(filters.place, filters.radius_km, great_circle_sql(filters.place))
     # count(*), not count(id): PostgreSQL can then answer from the covering indexes alone.
@@ -131,7 +134,8 @@ def _needs_site(filters: CourseFilters) -> bool:
 
 def search_courses(filters: CourseFilters) -> SearchResults:
     """One page of visible courses matching ``filters``, sorted, with distance and next entry."""
-    conditions = _conditions(filters)
+    text = match_words(filters.words) if filters.words else None
+    conditions = _conditions(filters, text.condition if text else None)
     offset = (filters.page - 1) * filters.per_page
     tie_break = (Course.title_key, Course.ref)
     # Course.next_start is rules.next_entry as of the day the daily job last ran, "none" last. When
@@ -144,24 +148,34 @@ def search_courses(filters: CourseFilters) -> SearchResults:
         # Within a radius every match is computed anyway: count and page in one query.
         distance = great_circle_sql(filters.place)
         order = (rounded_km(distance), *tie_break) if filters.sort == "distance" else by_sort[filters.sort]
+        in_radius = conditions
+        if text is not None and text.listed is None and db.engine.dialect.name == "sqlite":
+            # SQLite computes "IN (subquery)" for every course before it joins; PostgreSQL plans
+            # it as a join. Checked course by course, only the courses of the circle are read.
+            in_radius = _conditions(filters, text.per_course)
         rows = db.session.execute(
             select(Course.id, func.count().over()).join(Course.site)
-            .where(*conditions, *_within(filters.place, filters.radius_km, distance))
+            .where(*in_radius, *_within(filters.place, filters.radius_km, distance))
             .order_by(*order).offset(offset).limit(filters.per_page)
         ).all()
-        total = rows[0][1] if rows else count_courses(filters, conditions)
+        total = rows[0][1] if rows else count_courses(filters, in_radius)
         return SearchResults(filters, total, _hits(filters, [row[0] for row in rows]))
     total = count_courses(filters, conditions)
     if offset >= total:
         return SearchResults(filters, total, [])
+    # When many courses hold every word of q (too many to list), a walk that stops after a page
+    # or a box checks the words on the courses it meets rather than on every course again.
+    per_course = _conditions(filters, text.per_course) if text is not None and text.listed is None else conditions
     if filters.sort == "distance" and filters.place is not None:
-        ids = _nearest_ids(filters, conditions, total, offset, tie_break)
+        ids = _nearest_ids(filters, per_course, total, offset, tie_break)
     else:
-        query = (select(Course.id).where(*conditions).order_by(*by_sort[filters.sort])
+        # (Not before the daily job has run: the sort then computes the rule, no index to walk.)
+        walk = total >= WALK_ORDER_INDEX_FROM and offset < WALK_ORDER_INDEX_FROM and stored_next_start
+        query = (select(Course.id).where(*(per_course if walk else conditions)).order_by(*by_sort[filters.sort])
                  .offset(offset).limit(filters.per_page))
         if _needs_site(filters):
             query = query.join(Course.site)
-        if total >= WALK_ORDER_INDEX_FROM and offset < WALK_ORDER_INDEX_FROM and stored_next_start:
+        if walk:
             # Many matches: reading the sort index in order finds the first page after a few rows,
             # where SQLite would otherwise sort every match. (PostgreSQL's planner sees this itself.)
             index = "ix_course_title" if filters.sort == "title" else "ix_course_next_start"

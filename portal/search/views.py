@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -14,9 +13,10 @@ from portal.offer import codes, rules
 from portal.permissions import public
 from portal.search import forms
 from portal.search.filters import PARAMETERS, InvalidFilters, parse_filters
-from portal.search.presenters import chips_for, course_json_ld, entry_rows
+from portal.search.presenters import chips_for, course_json_ld, entry_rows, json_for_script
 from portal.search.queries import describe, find_visible_course, other_courses_nearby, search_courses
 from portal.security import allow_framing, tile_origin
+from portal.urls import public_url_for
 
 bp = Blueprint("search", __name__)
 
@@ -90,8 +90,8 @@ def index():
 @bp.get("/embed")
 @public
 def embed():
-    body, status = _render_search("search/embed.html", full_url=url_for(
-        "search.index", _external=True) + ("?" + request.query_string.decode() if request.query_string else ""))
+    body, status = _render_search("search/embed.html", full_url=public_url_for(
+        "search.index") + ("?" + request.query_string.decode() if request.query_string else ""))
     response = Response(body, status=status)
     # Bassins, CRI and operators show this page in an iframe on their own sites.
     response.headers["Content-Security-Policy"] = (
@@ -108,12 +108,12 @@ def _course_context(ref: str) -> dict:
     if found is None:
         abort(404)
     hit = describe(found, today)
+    course_url = public_url_for("search.course", ref=ref)
     return {
         "hit": hit, "course": found, "today": today, "forms": forms,
         "entries": entry_rows(found, today),
         "others": other_courses_nearby(found, today),
-        "json_ld": json.dumps(course_json_ld(hit, url_for("search.course", ref=ref, _external=True)),
-                              ensure_ascii=False).replace("</", "<\\/"),
+        "course_url": course_url, "json_ld": json_for_script(course_json_ld(hit, course_url)),
     }
 
 

@@ -122,7 +122,7 @@ def test_item_has_exactly_the_fields_of_api_md(client):
     [item] = body["items"]
     assert list(item) == ITEM_KEYS
     assert item == {
-        "ref": "lee-namur-fle-a1", "url": "http://passerelle.test/cours/lee-namur-fle-a1",
+        "ref": "lee-namur-fle-a1", "url": "https://passerelle.test/cours/lee-namur-fle-a1",
         "title": "Français oral débutant", "kind": "fle", "level_min": "A1", "level_max": "A2",
         "operator": {"ref": "lee-namur", "name": "Lire et Écrire Namur"},
         "site": {"ref": "site-namur", "locality": "Namur", "postal_code": "5000",
@@ -492,6 +492,26 @@ def _text_offer():
 def test_q_every_word_accent_and_case_insensitive(client, q, expected):
     _text_offer()
     assert ref_set(client, {"q": q}) == expected
+
+
+@pytest.mark.parametrize("q", [
+    "a b c d e f g h i j k",  # 11 words
+    " ".join(["fr"] * 11),  # the same word 11 times is 11 words
+    "a b c d e f g h i j¨k",  # the diaeresis becomes a space once accents are removed: 11 words
+    "a " * 50,
+])
+def test_q_has_at_most_10_words(client, q):
+    _text_offer()
+    for path in (API, "/api/v1/courses.geojson"):
+        error = bad(client, {"q": q}, path=path)
+        assert (error["code"], error["parameter"]) == ("invalid_parameter", "q")
+    assert "10" in bad(client, {"q": q, "lang": "en"})["message"]
+
+
+def test_q_of_10_words_is_a_search(client):
+    _text_offer()
+    assert ref_set(client, {"q": "francais oral debutant parler au quotidien lire ecrire namur 5000"}) == set()
+    assert ref_set(client, {"q": "francais oral debutant parler au quotidien lire ecrire namur quot"}) == {"q-fr"}
 
 
 # -- sort ------------------------------------------------------------------------------------

@@ -130,3 +130,34 @@ def test_search_and_pagination_without_javascript(open_page, live_server, width)
     assert query(page.url)["sort"] == ["title"]
     assert len(titles) == 20
     watch.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def comment_title_course(live_server) -> str:
+    """A course whose title opens an HTML comment and a script tag inside the JSON-LD block."""
+    from portal.extensions import db
+    from portal.geo.gazetteer import get_gazetteer
+    from portal.offer.services import import_offer
+    from tests import factories
+    from tests.conftest import TODAY
+
+    doc = factories.document(factories.operator(
+        ref="op-browser-jsonld", name="Opérateur JSON-LD (test)",
+        sites=[factories.site(ref="site-browser-jsonld", postal_code="5000", locality="Namur")],
+        courses=[factories.course(ref="course-browser-jsonld", site_ref="site-browser-jsonld",
+                                  title="Cours <!--<script>")]))
+    with live_server.app.app_context():
+        import_offer(doc, get_gazetteer(), TODAY)
+        db.session.remove()
+    return "course-browser-jsonld"
+
+
+def test_a_title_with_markup_does_not_blank_the_course_page(open_page, live_server, comment_title_course):
+    page, watch = open_page(1280)
+    goto(page, watch, live_server(f"/cours/{comment_title_course}"))
+    assert page.locator("h1").inner_text() == "Cours <!--<script>"
+    assert page.locator("footer.site-footer").is_visible()
+    assert page.locator("table.entries, .course-grid").first.is_visible()
+    data = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
+    assert data["name"] == "Cours <!--<script>"
+    watch.assert_clean()

@@ -331,6 +331,7 @@ def test_picking_one_of_the_offered_places_searches_there(client):
     ({"near": "5000", "radius_km": "-3"}, "radius_km", "select#radius_km", None),
     ({"start_from": "2026-02-30"}, "start_from", "input#start_from", "2026-02-30"),
     ({"near": "5000", "bassin": "Atlantide"}, "bassin", "select#bassin", "Atlantide"),
+    ({"q": "un deux trois quatre cinq six sept huit neuf dix onze"}, "q", "input#q", "10"),
 ])
 def test_bad_value_is_an_error_beside_its_field_and_the_input_is_kept(client, params, name, control, named):
     load_offer()
@@ -344,7 +345,7 @@ def test_bad_value_is_an_error_beside_its_field_and_the_input_is_kept(client, pa
     # Everything typed is kept, the bad value included where the control can hold it.
     if "near" in params:
         assert doc.one("input#near")["value"] == params["near"]
-    if name in ("near", "start_from"):
+    if name in ("near", "start_from", "q"):
         assert doc.one(f"input#{name}")["value"] == params[name]
     if name == "radius_km":
         assert selected_value(doc.one("select#radius_km")) == params[name]
@@ -647,7 +648,7 @@ def test_course_page_json_ld(client):
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "Course"
     assert data["name"] == "FLE Charleroi"
-    assert data["url"] == f"http://{HOST}/cours/cha-fle"
+    assert data["url"] == f"https://{HOST}/cours/cha-fle"
     assert data["provider"]["name"] == "CPAS de Liège (test)"
     instances = data["hasCourseInstance"]
     assert [i["@type"] for i in instances] == ["CourseInstance", "CourseInstance"]
@@ -666,6 +667,19 @@ def test_json_ld_cannot_be_broken_out_of(client):
     assert json_ld(doc)["name"] == title
     assert doc.one("h1").text == title
     assert [s for s in doc.select("script") if not s.get("src") and s.get("type") != "application/ld+json"] == []
+
+
+@pytest.mark.parametrize("title", ["Cours <!--<script>", "Cours <script> & <!-- -->", "a </SCRIPT > b"])
+def test_json_ld_holds_no_markup_characters(client, title):
+    """In a script element, "<!--<script>" makes the browser read the rest of the page as script
+    (browser test: tests/browser/test_search.py). JSON escapes keep <, > and & out of the block."""
+    f.load_courses(f.course("tricky", title=title))
+    response, doc = get(client, "/cours/tricky")
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.get_data(as_text=True),
+                      re.S).group(1)
+    assert not set("<>&") & set(block)
+    assert json.loads(block)["name"] == title
+    assert doc.one("h1").text == title
 
 
 @pytest.mark.parametrize("ref", ["inconnu", "nam-draft", "nam-archived", "nam-old", "nam-fle-"])
@@ -705,7 +719,7 @@ def test_print_view(client):
     assert doc.select_one("a[href=/cours/gem-alpha-nf]")
     text = doc.one("main").text
     assert "+32 81 00 00 00" in text and "info@a.example.org" in text and "5030" in text
-    assert f"http://{HOST}/cours/gem-alpha-nf" in text
+    assert f"https://{HOST}/cours/gem-alpha-nf" in text
 
 
 # -- embed -----------------------------------------------------------------------------------------
@@ -719,7 +733,7 @@ def test_embed(client):
     assert all(a.get("target") == "_blank" for a in doc.select("article.card a") if not a["href"].startswith("tel:"))
     assert doc.one("form.search-form").get("action") == "/embed"
     back = [a["href"] for a in doc.select("a[href]") if urlsplit(a["href"]).netloc == HOST]
-    assert back == [f"http://{HOST}/?bassin=Namur"]  # the full portal, same query
+    assert back == [f"https://{HOST}/?bassin=Namur"]  # the full portal, same query
     _, full = follow(client, back[0])
     assert card_refs(full) == card_refs(doc)
     csp = response.headers["Content-Security-Policy"]

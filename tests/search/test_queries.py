@@ -33,6 +33,14 @@ TITLES = (
     "B1 vers l'emploi", "Lire et écrire", "lire et ecrire",
 )
 REF_PREFIXES = ("r-", "r", "r_", "r.", "R-", "ra")
+DESCRIPTIONS = (
+    None, "Parler au quotidien.", "Lire, écrire et calculer au quotidien", "100% oral_débutant",
+    "Cours du soir pour l'emploi", "Préparer le CEB", "Français langue étrangère, niveau A2",
+)
+# Words of q: from the texts above (whole, parts, other accents and cases), and words found nowhere.
+Q_WORDS = ("francais", "ORAL", "débu", "soir", "e", "a", "ou", "ecri", "ire", "quotidien", "100%", "_",
+           "oral_", "%", "liege", "namur", "cpas", "forem", "0", "1", "zzz", "qx", "œuvre", "oeuvre",
+           "l'emploi", "collective", "ran", "ceb", "langue", "it")
 
 
 # -- the random offer ------------------------------------------------------------------------
@@ -70,7 +78,7 @@ def random_course(rng: random.Random, today: dt.date, number: int, site_ref: str
     data = {
         "ref": f"{rng.choice(REF_PREFIXES)}{rng.randrange(100):02d}-{number}",
         "site_ref": site_ref,
-        "title": rng.choice(TITLES),
+        "title": rng.choice(TITLES), "description": rng.choice(DESCRIPTIONS),
         "kind": rng.choice(codes.COURSE_KINDS),
         "level_min": codes.LEVELS[low], "level_max": codes.LEVELS[high],
         "confirmed_at": _date(today, -rng.randint(0, 400)),
@@ -126,9 +134,14 @@ def brute_force(courses: list[Course], params: dict[str, str], today: dt.date) -
         window = (dt.date.fromisoformat(params["start_from"]) if params.get("start_from") else today,
                   dt.date.fromisoformat(params["start_until"]) if params.get("start_until") else None)
     sort = params.get("sort") or ("distance" if place else "next_entry")
+    words = fold(params.get("q")).split()
     kept: list[tuple[Course, Expected]] = []
     for course in courses:
         if not rules.is_visible(course, today):
+            continue
+        texts = [fold(text) for text in (course.title, course.description, course.operator.name,
+                                         course.site.locality)]
+        if not all(any(word in text for text in texts) for word in words):
             continue
         if kinds is not None and course.kind not in kinds:
             continue
@@ -173,6 +186,24 @@ def sql_pages(params: dict[str, str], today: dt.date) -> tuple[int, list[Expecte
 
 
 # -- random filters ----------------------------------------------------------------------------
+def random_q(rng: random.Random, courses: list[Course]) -> str:
+    """Up to 10 words: whole words and pieces of some course's texts, in any case, and now and
+    then a word from elsewhere (which may match nothing)."""
+    course = rng.choice(courses)
+    texts = (course.title, course.description, course.operator.name, course.site.locality)
+    own = " ".join(text for text in texts if text).split()
+    words = []
+    for _ in range(rng.choice([1, 1, 2, 2, 3, 4, 10])):
+        word = rng.choice(own)
+        if rng.random() < 0.5:
+            start = rng.randrange(len(word))
+            word = word[start:start + rng.randint(1, 4)]
+        words.append(word.upper() if rng.random() < 0.2 else word)
+    if rng.random() < 0.3:
+        words[rng.randrange(len(words))] = rng.choice(Q_WORDS)
+    return " ".join(words)
+
+
 def random_place(rng: random.Random) -> str:
     gazetteer = get_gazetteer()
     choice = rng.randrange(4)
@@ -212,6 +243,8 @@ def random_filters(rng: random.Random, today: dt.date, courses: list[Course]) ->
     elif window < 0.6:
         params["start_from"] = start_from.isoformat()
         params["start_until"] = (start_from + dt.timedelta(days=rng.randint(0, 120))).isoformat()
+    if rng.random() < 0.4:
+        params["q"] = random_q(rng, courses)
     sorts = ["", "next_entry", "title"] + (["distance"] if "near" in params else [])
     sort = rng.choice(sorts)
     if sort:
@@ -219,8 +252,22 @@ def random_filters(rng: random.Random, today: dt.date, courses: list[Course]) ->
     return params
 
 
+@pytest.fixture(params=["real", "tiny"])
+def word_thresholds(request, monkeypatch):
+    """The limits of match_words as shipped, and tiny ones so that 150 courses take every path
+    (listed courses, common words checked on listed courses, too many to list, pages read along
+    the sort index)."""
+    if request.param == "tiny":
+        from portal.search import queries, words
+
+        monkeypatch.setattr(queries, "WALK_ORDER_INDEX_FROM", 5)
+        monkeypatch.setattr(words, "MAX_LISTED_WORDS", 2)
+        monkeypatch.setattr(words, "MAX_LISTED_COURSES", 6)
+    return request.param
+
+
 @pytest.mark.parametrize("seed, refreshed", [(1, True), (2, False), (3, True), (4, False)])
-def test_sql_search_agrees_with_the_python_rules(app_context, today, seed, refreshed):
+def test_sql_search_agrees_with_the_python_rules(app_context, today, seed, refreshed, word_thresholds):
     """``refreshed``: the daily job computed every course's next start for today; else the search
     computes the rule in the query (the job has not run yet today)."""
     rng = random.Random(seed)
@@ -233,14 +280,17 @@ def test_sql_search_agrees_with_the_python_rules(app_context, today, seed, refre
     visible = [c for c in courses if rules.is_visible(c, today)]
     assert 60 < len(visible) < 150  # the offer does hold invisible courses
     mismatches = []
+    texts_found = 0
     for _ in range(45):
         params = random_filters(rng, today, courses)
         expected = brute_force(courses, params, today)
+        texts_found += bool("q" in params and expected)
         total, got = sql_pages(params, today)
         if total != len(expected) or got != expected:
             mismatches.append((params, total, len(expected),
                                [e.ref for e in got][:8], [e.ref for e in expected][:8]))
     assert not mismatches, mismatches
+    assert texts_found >= 5  # q is tested on searches that find something too
 
 
 @pytest.mark.parametrize("near", ["6700", "7500", "50.4669,4.8675", "4700"])
@@ -328,7 +378,8 @@ def test_statements_per_search_are_few_and_do_not_grow_with_the_page(app_context
                 _ = (hit.course.site.lat, hit.course.operator.name, list(hit.course.entries))
         assert lazy == []
         counts[per_page] = len(statements)
-    assert counts[20] == counts[100] <= 8, counts
+    # q adds its lookups: the words' vocabulary, then their courses.
+    assert counts[20] == counts[100] <= (9 if "q" in params else 8), counts
 
 
 def test_statements_of_nearest_first_without_radius_are_bounded(app_context, today):
