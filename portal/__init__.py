@@ -23,6 +23,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
     register_security(app)
+    register_templating(app)
     return app
 
 
@@ -55,7 +56,6 @@ def select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     import flask_babel
-    from flask_babel import get_locale
 
     from portal.core.limits import public_query_time_limit
     from portal.db import limit_statement_time, protect_sqlite_file, use_index_hints
@@ -80,7 +80,6 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     # The locale is chosen per request (Flask-Babel caches it on the app context).
     app.before_request(flask_babel.refresh)
-    app.jinja_env.globals["get_locale"] = get_locale
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -132,6 +131,12 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(users_cli)
+
+
+def register_templating(app: Flask) -> None:
+    from portal.templating import register_templating as register
+
+    register(app)
 
 
 def register_security(app: Flask) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 import dataclasses
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from flask_babel import format_decimal
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from portal.geo.gazetteer import get_gazetteer
@@ -127,44 +126,3 @@ def course(ref: str):
 @public
 def course_print(ref: str):
     return render_template("search/course_print.html", **_course_context(ref))
-
-
-@bp.app_context_processor
-def inject_site_settings():
-    return {
-        "tile_url": current_app.config["TILE_URL"],
-        "tile_attribution": current_app.config["TILE_ATTRIBUTION"],
-        "site_name": "Passerelle",
-    }
-
-
-@bp.record_once
-def register_template_globals(state) -> None:
-    # Globals (not context) so that imported macros see them too.
-    state.app.jinja_env.globals.update(forms=forms, codes=codes, rules=rules)
-
-
-@bp.app_context_processor
-def inject_page_helpers():
-    return {
-        # Fetched by search.js only when the map is shown.
-        "map_assets": {
-            "css": [url_for("core.vendor", lib="leaflet", filename="leaflet.css"),
-                    url_for("core.vendor", lib="markercluster", filename="MarkerCluster.css"),
-                    url_for("core.vendor", lib="markercluster", filename="MarkerCluster.Default.css")],
-            "js": [url_for("core.vendor", lib="leaflet", filename="leaflet.js"),
-                   url_for("core.vendor", lib="markercluster", filename="leaflet.markercluster.js"),
-                   url_for("static", filename="js/map.js")],
-        },
-    }
-
-
-@bp.app_template_filter("km")
-def format_km(value: float) -> str:
-    """3.2 → "3,2" in French: distances as people read them."""
-    return format_decimal(value, format="#,##0.#")
-
-
-@bp.app_template_filter("number")
-def format_number(value: float) -> str:
-    return format_decimal(value, format="#,##0.##")

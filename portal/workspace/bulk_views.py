@@ -97,12 +97,6 @@ class ImportForm(FlaskForm):
                                 "after it was made"))
 
 
-@bp.context_processor
-def bulk_template_helpers() -> dict:
-    """Lets workspace pages show the import and export links only to those allowed."""
-    return {"may": may, "all_bassins": get_gazetteer().bassins}
-
-
 def _bassin_for(name: str, action: str) -> str:
     """The gazetteer's name of that bassin, if the current user may ``action`` it (else 404/403)."""
     bassin = get_gazetteer().bassin(name)

@@ -44,6 +44,11 @@ def operator_offer(operator: Operator, today: dt.date) -> list[CourseFreshness]:
     return sorted(rows, key=lambda row: (order[row.course.status], -row.days, row.course.title_key))
 
 
+def freshness_counts(rows: list[CourseFreshness]) -> Counter:
+    """How many courses (archived ones left out) are in each freshness state."""
+    return Counter(row.freshness for row in rows if row.course.status != "archived")
+
+
 def operators_overview(bassin: str | None, today: dt.date) -> list[OperatorOverview]:
     """Operators with a site in ``bassin`` or signed up there (all when None), with their courses' freshness."""
     query = select(Operator).order_by(Operator.name).options(selectinload(Operator.courses))

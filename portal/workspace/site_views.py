@@ -15,7 +15,7 @@ from portal.offer import rules
 from portal.offer.exchange import site_dict
 from portal.offer.models import Operator, Site
 from portal.offer.services import WriteConflict
-from portal.permissions import may, operator_for, signed_in, site_for
+from portal.permissions import operator_for, signed_in, site_for
 from portal.workspace import bp
 from portal.workspace.forms import SiteForm
 from portal.workspace.sites import (
@@ -24,14 +24,7 @@ from portal.workspace.sites import (
     courses_at,
     new_site_ref,
     save_site,
-    site_rows,
 )
-
-
-@bp.context_processor
-def site_helpers() -> dict[str, Any]:
-    # The operator page lists the sites and the course form links to a new one.
-    return {"may": may, "site_rows": site_rows}
 
 
 def _form_for(site: Site | None = None) -> SiteForm:

@@ -29,9 +29,10 @@ from portal.workspace.courses import (
 from portal.workspace.form_errors import FormErrors
 from portal.workspace.forms import BLANK_ENTRY_ROWS, CourseForm, OperatorForm, choices
 from portal.workspace.history import ACTION_LABELS, SOURCE_LABELS, field_changes
-from portal.workspace.queries import operator_offer, operators_overview
+from portal.workspace.queries import freshness_counts, operator_offer, operators_overview
 from portal.workspace.reminders import last_reminders
 from portal.workspace.services import confirm_all, save_operator
+from portal.workspace.sites import site_rows
 
 
 @bp.get("/")
@@ -58,6 +59,7 @@ def operator(ref: str):
         "%(num)s course confirmed today.", "%(num)s courses confirmed today.", confirmed)
     rows = operator_offer(found, today)
     return render_template("workspace/operator.html", operator=found, today=today, rows=rows,
+                           freshness=freshness_counts(rows), sites=site_rows(found),
                            closed=[row.course for row in rows if row.needs_next_session], confirm_form=ConfirmForm(),
                            may_confirm=may(current_user, "confirm_operator", found), confirmed=message,
                            reminded=last_reminders([found.id]).get(found.id))
