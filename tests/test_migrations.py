@@ -136,7 +136,7 @@ def test_course_text_migration_writes_the_line_the_import_writes(empty_database_
     """0010_course_text fills the new table for the courses already there, as the import would."""
     from sqlalchemy import select
 
-    from portal.search.models import CourseText
+    from portal.offer.models import CourseText
     from tests import factories as f
 
     app = make_app(empty_database_url)

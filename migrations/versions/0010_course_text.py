@@ -8,7 +8,7 @@ Create Date: 2026-11-30 10:40:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-from portal.search.words import line_of
+from portal.offer.derived import line_of
 
 
 # revision identifiers, used by Alembic.
@@ -25,7 +25,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_course_text_course_id_course'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('course_id', name=op.f('pk_course_text'))
     )
-    # Every course's line, as the import writes it (portal.search.words.words_of).
+    # Every course's line, as the import writes it (portal.offer.derived.words_of).
     connection = op.get_bind()
     rows = connection.execute(sa.text(
         "SELECT course.id, operator.name, site.locality, course.title, course.description FROM course "

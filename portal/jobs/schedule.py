@@ -41,7 +41,7 @@ class Job:
 
 def _refresh_derived_dates(now: dt.datetime) -> str:
     from portal.offer import rules
-    from portal.offer.services import refresh_next_starts
+    from portal.offer.derived import refresh_next_starts
 
     today = rules.today()
     count = refresh_next_starts(today)

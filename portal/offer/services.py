@@ -6,14 +6,14 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.geo.gazetteer import Gazetteer
-from portal.normalise import fold
-from portal.offer import codes, history, rules
+from portal.offer import codes, history
+from portal.offer.derived import index_courses, refresh_derived
 from portal.offer.exchange import (
     MAX_PROBLEMS,
     StoredOwners,
@@ -24,9 +24,7 @@ from portal.offer.exchange import (
     site_dict,
     validate_document,
 )
-from portal.offer.models import NO_NEXT_START, Course, Entry, Operator, SearchState, Site
-from portal.offer.sql_rules import next_entry_sql
-from portal.search.words import index_courses
+from portal.offer.models import Course, Entry, Operator, Site
 
 Progress = Callable[[int, int], None]
 
@@ -69,34 +67,6 @@ class NewerChanges(Exception):
     def __init__(self, changes: list[NewerChange]):
         super().__init__(f"{len(changes)} course(s) changed since the document was made")
         self.changes = changes
-
-
-def refresh_derived(course: Course, today: dt.date) -> None:
-    """Recompute the columns derived from a course's own fields and its operator and site."""
-    course.title_key = fold(course.title)[:200]
-    following = rules.next_entry(course, today)
-    course.next_start = following.start if following else NO_NEXT_START
-
-
-def refresh_next_starts(today: dt.date) -> int:
-    """Make every Course.next_start true for ``today`` in one UPDATE (the daily job of
-    ``portal.jobs``; never inside a visitor's search). Returns the number of courses."""
-    result = db.session.execute(
-        update(Course).values(next_start=func.coalesce(next_entry_sql(today), NO_NEXT_START))
-    )
-    state = db.session.get(SearchState, 1)
-    if state is None:
-        db.session.add(SearchState(id=1, next_start_on=today))
-    else:
-        state.next_start_on = today
-    db.session.commit()
-    return result.rowcount or 0
-
-
-def next_starts_are_current(today: dt.date) -> bool:
-    """True when every Course.next_start was computed for ``today`` (the daily job ran)."""
-    state = db.session.get(SearchState, 1)
-    return state is not None and state.next_start_on == today
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:

@@ -21,8 +21,8 @@ from portal.geo.distance import EARTH_RADIUS, bounding_box, distance_km
 from portal.geo.gazetteer import Place
 from portal.normalise import ref_key
 from portal.offer import codes, rules
+from portal.offer.derived import next_starts_are_current
 from portal.offer.models import NO_NEXT_START, Course, Site
-from portal.offer.services import next_starts_are_current
 from portal.offer.sql_rules import can_start_condition, next_entry_sql, visible_condition
 from portal.search.filters import CourseFilters
 from portal.search.words import match_words

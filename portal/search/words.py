@@ -1,4 +1,4 @@
-"""Maintain and query the word index (``SearchWord``/``CourseWord``/``CourseText``).
+"""Query the word index (``SearchWord``/``CourseWord``/``CourseText``, kept by ``offer.derived``).
 
 A word of ``q`` has no spaces, so it occurs in a text exactly when it occurs inside one of the
 text's space-separated words: matching it against the vocabulary is the same rule, faster.
@@ -13,72 +13,20 @@ index and stops early. The cost is then at most one pass over the lines of every
 checked for at most 10 words."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, delete, false, func, insert, select
+from sqlalchemy import and_, bindparam, false, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.extensions import db
-from portal.normalise import fold
-from portal.offer.models import Course
-from portal.search.models import CourseText, CourseWord, SearchWord
+from portal.offer.models import Course, CourseText, CourseWord, SearchWord
 
 # A word of q matching more vocabulary words than this is common: it is only checked course by course.
 MAX_LISTED_WORDS = 200
 # The rarest word drives the search when the index holds fewer course rows than this for it; and
 # when at most this many courses hold every word, they are listed (the count and the page read the list).
 MAX_LISTED_COURSES = 5000
-
-
-def words_of(course: Course) -> list[str]:
-    """The folded words of the course's operator name, locality, title and description, each
-    once, in order of appearance. The short fields that many courses share come first, and in a
-    text the frequent words come early: a common word of q is found after a few characters."""
-    return line_of(course.operator.name, course.site.locality, course.title, course.description)
-
-
-def line_of(*texts: str | None) -> list[str]:
-    words: dict[str, None] = {}
-    for text in texts:
-        words.update((word[:200], None) for word in fold(text).split())
-    return list(words)
-
-
-def index_courses(courses: Iterable[Course]) -> None:
-    """Replace the index entries of these (flushed) courses."""
-    courses = list(courses)
-    if not courses:
-        return
-    wanted = {course.id: words_of(course) for course in courses}
-    vocabulary = _word_ids(set().union(*wanted.values()))
-    ids = list(wanted)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        db.session.execute(delete(CourseWord).where(CourseWord.course_id.in_(chunk)))
-        db.session.execute(delete(CourseText).where(CourseText.course_id.in_(chunk)))
-    rows = [{"word_id": vocabulary[word], "course_id": course_id}
-            for course_id, words in wanted.items() for word in words]
-    for start in range(0, len(rows), 20000):
-        db.session.execute(insert(CourseWord), rows[start:start + 20000])
-    lines = [{"course_id": course_id, "words": " ".join(words)} for course_id, words in wanted.items()]
-    for start in range(0, len(lines), 5000):
-        db.session.execute(insert(CourseText), lines[start:start + 5000])
-
-
-def _word_ids(words: set[str]) -> dict[str, int]:
-    known: dict[str, int] = {}
-    ordered = sorted(words)
-    for start in range(0, len(ordered), 500):
-        chunk = ordered[start:start + 500]
-        known.update(db.session.execute(
-            select(SearchWord.word, SearchWord.id).where(SearchWord.word.in_(chunk))
-        ).all())
-    missing = [{"word": word} for word in ordered if word not in known]
-    if missing:
-        db.session.execute(insert(SearchWord), missing)
-        return _word_ids(words)
-    return known
 
 
 @dataclass(frozen=True)

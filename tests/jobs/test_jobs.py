@@ -16,8 +16,8 @@ from portal.jobs import schedule
 from portal.jobs.models import JobRun, JobState
 from portal.jobs.schedule import Job
 from portal.jobs.services import run_jobs
+from portal.offer.derived import next_starts_are_current, refresh_next_starts
 from portal.offer.models import Course
-from portal.offer.services import next_starts_are_current, refresh_next_starts
 from portal.search.filters import parse_filters
 from portal.search.queries import search_courses
 from tests import factories as f

@@ -20,8 +20,8 @@ from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.normalise import fold
 from portal.offer import codes, rules
+from portal.offer.derived import next_starts_are_current, refresh_next_starts
 from portal.offer.models import Course
-from portal.offer.services import next_starts_are_current, refresh_next_starts
 from portal.search.filters import parse_filters
 from portal.search.queries import search_courses
 from tests import factories as f
