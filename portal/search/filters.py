@@ -107,56 +107,99 @@ def parse_filters(args: Mapping[str, str] | object, gazetteer: Gazetteer, today:
                   *, extra_parameters: tuple[str, ...] = ()) -> CourseFilters:
     """Validate query parameters (a werkzeug MultiDict or a plain mapping) into CourseFilters.
     Raises InvalidFilters with one error per bad parameter, in parameter order."""
-    errors: list[FilterError] = []
-    values: dict[str, str] = {}
-    getlist = getattr(args, "getlist", None)
-    for name in args.keys():  # type: ignore[attr-defined]
-        given = getlist(name) if getlist else [args[name]]  # type: ignore[index]
-        if name in extra_parameters:
-            continue
-        if name not in PARAMETERS:
-            errors.append(FilterError(name, _("Unknown parameter “%(name)s”.", name=name)))
-            continue
-        if any("\x00" in value for value in given):
-            errors.append(FilterError(name, _("This value contains a forbidden character.")))
-            continue
-        if name in LIST_PARAMETERS:
-            values[name] = ",".join(v for v in given if v.strip())
-        elif len(given) > 1:
-            errors.append(FilterError(name, _("Give this parameter only once.")))
-        else:
-            values[name] = given[0].strip()
+    parser = _Parser(gazetteer, today)
+    parser.collect(args, extra_parameters)
+    kinds = parser.code_list("kind", codes.COURSE_KINDS)
+    level = parser.level()
+    place = parser.place()
+    radius_km = parser.radius()
+    start_from, start_until = parser.start_window()
+    parts_of_day = parser.code_list("part_of_day", codes.PARTS_OF_DAY)
+    days = parser.code_list("day", codes.DAYS)
+    free, childcare, job_oriented = parser.flag("free"), parser.flag("childcare"), parser.flag("job_oriented")
+    sector = parser.one_code("sector", codes.SECTORS)
+    audience = parser.one_code("audience", codes.AUDIENCES)
+    bassin = parser.bassin()
+    q, words = parser.words()
+    sort = parser.sort()
+    page = parser.integer("page", 1, 100000)
+    per_page = parser.integer("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    if parser.errors:
+        raise InvalidFilters(parser.errors)
+    return CourseFilters(
+        today=today, kinds=kinds, level=level, place=place, radius_km=radius_km,
+        start_from=start_from, start_until=start_until, parts_of_day=parts_of_day, days=days,
+        free=free, childcare=childcare, job_oriented=job_oriented, sector=sector,
+        audience=audience, bassin=bassin, words=words, q=q, sort=sort, page=page,
+        per_page=per_page, args=tuple((k, v) for k, v in parser.values.items() if v),
+    )
 
-    def code_list(name: str, choices: tuple[str, ...]) -> tuple[str, ...]:
-        raw = values.get(name, "")
-        items = [item.strip() for item in raw.split(",") if item.strip()]
+
+def query_values(args: Mapping[str, str] | object, name: str) -> list[str]:
+    """Every value of a query parameter: a werkzeug MultiDict may hold several, a mapping one."""
+    getlist = getattr(args, "getlist", None)
+    if getlist is not None:
+        return list(getlist(name))
+    value = args.get(name)  # type: ignore[attr-defined]
+    return [] if value is None else [value]
+
+
+def _not_valid(value: str, choices: tuple[str, ...] | list[str]) -> str:
+    return _("“%(value)s” is not valid. Choose among: %(choices)s.", value=value, choices=", ".join(choices))
+
+
+class _Parser:
+    """Reads one parameter at a time; each reader returns the value (or its "no restriction")
+    and adds an error naming the parameter when the value is wrong."""
+
+    def __init__(self, gazetteer: Gazetteer, today: dt.date) -> None:
+        self.gazetteer, self.today = gazetteer, today
+        self.errors: list[FilterError] = []
+        self.values: dict[str, str] = {}
+
+    def error(self, parameter: str, message: str, **extra: object) -> None:
+        self.errors.append(FilterError(parameter, message, **extra))  # type: ignore[arg-type]
+
+    def collect(self, args: Mapping[str, str] | object, extra_parameters: tuple[str, ...]) -> None:
+        """Known parameters' raw values (lists joined by commas, single ones once, trimmed)."""
+        for name in args.keys():  # type: ignore[attr-defined]
+            if name in extra_parameters:
+                continue
+            given = query_values(args, name)
+            if name not in PARAMETERS:
+                self.error(name, _("Unknown parameter “%(name)s”.", name=name))
+            elif any("\x00" in value for value in given):
+                self.error(name, _("This value contains a forbidden character."))
+            elif name in LIST_PARAMETERS:
+                self.values[name] = ",".join(v for v in given if v.strip())
+            elif len(given) > 1:
+                self.error(name, _("Give this parameter only once."))
+            else:
+                self.values[name] = given[0].strip()
+
+    def code_list(self, name: str, choices: tuple[str, ...]) -> tuple[str, ...]:
+        items = [item.strip() for item in self.values.get(name, "").split(",") if item.strip()]
         bad = [item for item in items if item not in choices]
         if bad:
-            errors.append(FilterError(name, _("“%(value)s” is not valid. Choose among: %(choices)s.",
-                                              value=bad[0], choices=", ".join(choices))))
+            self.error(name, _not_valid(bad[0], choices))
             return ()
         return tuple(c for c in choices if c in items)
 
-    def one_code(name: str, choices: tuple[str, ...]) -> str | None:
-        raw = values.get(name, "")
-        if not raw:
+    def one_code(self, name: str, choices: tuple[str, ...]) -> str | None:
+        raw = self.values.get(name, "")
+        if raw and raw not in choices:
+            self.error(name, _not_valid(raw, choices))
             return None
-        if raw not in choices:
-            errors.append(FilterError(name, _("“%(value)s” is not valid. Choose among: %(choices)s.",
-                                              value=raw, choices=", ".join(choices))))
-            return None
-        return raw
+        return raw or None
 
-    def flag(name: str) -> bool:
-        raw = values.get(name, "").lower()
-        if raw in _TRUE:
-            return True
-        if raw not in _FALSE:
-            errors.append(FilterError(name, _("Use 1 to apply this filter.")))
-        return False
+    def flag(self, name: str) -> bool:
+        raw = self.values.get(name, "").lower()
+        if raw not in _TRUE and raw not in _FALSE:
+            self.error(name, _("Use 1 to apply this filter."))
+        return raw in _TRUE
 
-    def date(name: str) -> dt.date | None:
-        raw = values.get(name, "")
+    def date(self, name: str) -> dt.date | None:
+        raw = self.values.get(name, "")
         if not raw:
             return None
         try:
@@ -164,89 +207,94 @@ def parse_filters(args: Mapping[str, str] | object, gazetteer: Gazetteer, today:
                 raise ValueError
             return dt.date.fromisoformat(raw)
         except ValueError:
-            errors.append(FilterError(name, _("“%(value)s” is not a date. Use YYYY-MM-DD.", value=raw)))
+            self.error(name, _("“%(value)s” is not a date. Use YYYY-MM-DD.", value=raw))
             return None
 
-    def integer(name: str, default: int, maximum: int) -> int:
-        raw = values.get(name, "")
+    def integer(self, name: str, default: int, maximum: int) -> int:
+        raw = self.values.get(name, "")
         if not raw:
             return default
         if not re.fullmatch(r"[0-9]{1,9}", raw) or not 1 <= int(raw) <= maximum:
-            errors.append(FilterError(name, _("Give a whole number from 1 to %(maximum)s.", maximum=maximum)))
+            self.error(name, _("Give a whole number from 1 to %(maximum)s.", maximum=maximum))
             return default
         return int(raw)
 
-    kinds = code_list("kind", codes.COURSE_KINDS)
-    level = None
-    if values.get("level"):
-        level = next((lv for lv in codes.LEVELS if lv.lower() == values["level"].lower()), None)
+    def level(self) -> str | None:
+        raw = self.values.get("level", "")
+        if not raw:
+            return None
+        level = next((lv for lv in codes.LEVELS if lv.lower() == raw.lower()), None)
         if level is None:
-            errors.append(FilterError("level", _("“%(value)s” is not a level. Choose among: %(choices)s.",
-                                                 value=values["level"], choices=", ".join(codes.LEVELS))))
-    place = None
-    if values.get("near"):
+            self.error("level", _("“%(value)s” is not a level. Choose among: %(choices)s.",
+                                  value=raw, choices=", ".join(codes.LEVELS)))
+        return level
+
+    def place(self) -> Place | None:
+        raw = self.values.get("near", "")
+        if not raw:
+            return None
         try:
-            place = gazetteer.resolve(values["near"])
+            return self.gazetteer.resolve(raw)
         except InvalidCoordinates:
-            errors.append(FilterError(
-                "near", _("Latitude must be between -90 and 90, longitude between -180 and 180.")))
+            self.error("near", _("Latitude must be between -90 and 90, longitude between -180 and 180."))
         except AmbiguousPlace as exc:
-            errors.append(FilterError("near", _("Several places are called “%(value)s”. Choose one: %(choices)s.",
-                                                value=values["near"], choices=", ".join(exc.choices)),
-                                      code="unknown_place", choices=tuple(exc.choices)))
+            self.error("near", _("Several places are called “%(value)s”. Choose one: %(choices)s.",
+                                 value=raw, choices=", ".join(exc.choices)),
+                       code="unknown_place", choices=tuple(exc.choices))
         except UnknownPlace:
-            errors.append(FilterError("near", _("We do not know the place “%(value)s” in Wallonia. "
-                                                "Give a postal code or a commune.", value=values["near"]),
-                                      code="unknown_place"))
-    radius_km = None
-    if values.get("radius_km"):
+            self.error("near", _("We do not know the place “%(value)s” in Wallonia. "
+                                 "Give a postal code or a commune.", value=raw), code="unknown_place")
+        return None
+
+    def radius(self) -> float | None:
+        raw = self.values.get("radius_km", "")
+        if not raw:
+            return None
         try:
-            radius_km = float(values["radius_km"].replace(",", "."))
+            radius_km = float(raw.replace(",", "."))
             if not math.isfinite(radius_km) or radius_km <= 0 or radius_km > 1000:
                 raise ValueError
         except ValueError:
-            radius_km = None
-            errors.append(FilterError("radius_km", _("Give a distance in km, above 0 and at most 1000.")))
-        if radius_km is not None and not values.get("near"):
-            errors.append(FilterError("radius_km", _("A distance needs a place (near).")))
-    start_from, start_until = date("start_from"), date("start_until")
-    if start_until is not None and start_until < (start_from or today):
-        errors.append(FilterError("start_until", _("This date is before the start of the period.")))
-    parts_of_day = code_list("part_of_day", codes.PARTS_OF_DAY)
-    days = code_list("day", codes.DAYS)
-    free, childcare, job_oriented = flag("free"), flag("childcare"), flag("job_oriented")
-    sector = one_code("sector", codes.SECTORS)
-    audience = one_code("audience", codes.AUDIENCES)
-    bassin = None
-    if values.get("bassin"):
-        bassin = gazetteer.bassin(values["bassin"])
+            self.error("radius_km", _("Give a distance in km, above 0 and at most 1000."))
+            return None
+        if not self.values.get("near"):
+            self.error("radius_km", _("A distance needs a place (near)."))
+        return radius_km
+
+    def start_window(self) -> tuple[dt.date | None, dt.date | None]:
+        start_from, start_until = self.date("start_from"), self.date("start_until")
+        if start_until is not None and start_until < (start_from or self.today):
+            self.error("start_until", _("This date is before the start of the period."))
+        return start_from, start_until
+
+    def bassin(self) -> str | None:
+        raw = self.values.get("bassin", "")
+        if not raw:
+            return None
+        bassin = self.gazetteer.bassin(raw)
         if bassin is None:
-            errors.append(FilterError("bassin", _("“%(value)s” is not a bassin. Choose among: %(choices)s.",
-                                                  value=values["bassin"], choices=", ".join(gazetteer.bassins))))
-    q = values.get("q", "")
-    if len(q) > MAX_Q_LENGTH:
-        errors.append(FilterError("q", _("The text is too long (200 characters at most).")))
-        q = ""
-    words = tuple(fold(q).split())
-    if len(words) > MAX_Q_WORDS:
-        errors.append(FilterError("q", _("Give at most %(count)s words.", count=MAX_Q_WORDS)))
-        words = ()
-    words = tuple(dict.fromkeys(words))
-    sort = values.get("sort") or ("distance" if values.get("near") else "next_entry")
-    if sort not in SORTS:
-        errors.append(FilterError("sort", _("“%(value)s” is not valid. Choose among: %(choices)s.",
-                                            value=sort, choices=", ".join(SORTS))))
-        sort = "next_entry"
-    elif sort == "distance" and not values.get("near"):
-        errors.append(FilterError("sort", _("Sorting by distance needs a place (near).")))
-    page = integer("page", 1, 100000)
-    per_page = integer("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
-    if errors:
-        raise InvalidFilters(errors)
-    return CourseFilters(
-        today=today, kinds=kinds, level=level, place=place, radius_km=radius_km,
-        start_from=start_from, start_until=start_until, parts_of_day=parts_of_day, days=days,
-        free=free, childcare=childcare, job_oriented=job_oriented, sector=sector,
-        audience=audience, bassin=bassin, words=words, q=q, sort=sort, page=page,
-        per_page=per_page, args=tuple((k, v) for k, v in values.items() if v),
-    )
+            self.error("bassin", _("“%(value)s” is not a bassin. Choose among: %(choices)s.",
+                                   value=raw, choices=", ".join(self.gazetteer.bassins)))
+        return bassin
+
+    def words(self) -> tuple[str, tuple[str, ...]]:
+        """q as given, and its distinct folded words."""
+        q = self.values.get("q", "")
+        if len(q) > MAX_Q_LENGTH:
+            self.error("q", _("The text is too long (200 characters at most)."))
+            return "", ()
+        words = tuple(fold(q).split())
+        if len(words) > MAX_Q_WORDS:
+            self.error("q", _("Give at most %(count)s words.", count=MAX_Q_WORDS))
+            return q, ()
+        return q, tuple(dict.fromkeys(words))
+
+    def sort(self) -> str:
+        near = self.values.get("near")
+        sort = self.values.get("sort") or ("distance" if near else "next_entry")
+        if sort not in SORTS:
+            self.error("sort", _not_valid(sort, SORTS))
+            return "next_entry"
+        if sort == "distance" and not near:
+            self.error("sort", _("Sorting by distance needs a place (near)."))
+        return sort

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,18 +75,21 @@ def rounded_km(distance: ColumnElement[float]) -> ColumnElement[Any]:
 
 def _conditions(filters: CourseFilters, text: ColumnElement[bool] | None = None) -> list[ColumnElement[bool]]:
     """The filters as SQL conditions; ``text``: the condition of q (see ``match_words``)."""
-    conditions = [visible_condition(filters.today)]
+    conditions = [visible_condition(filters.today), *_what(filters), *_when(filters), *_for_whom(filters)]
+    if filters.bassin:
+        conditions.append(Site.bassin_efe == filters.bassin)
+    if text is not None:
+        conditions.append(text)
+    return conditions
+
+
+def _what(filters: CourseFilters) -> list[ColumnElement[bool]]:
+    """Kind, level, cost, childcare, job orientation."""
+    conditions = []
     if filters.kinds:
         conditions.append(Course.kind.in_(filters.kinds))
     if filters.level_rank is not None:
         conditions += [Course.level_min <= filters.level_rank, Course.level_max >= filters.level_rank]
-    if filters.start_window is not None:
-        conditions.append(can_start_condition(*filters.start_window, filters.today))
-    if filters.parts_of_day:
-        mask = codes.to_mask(filters.parts_of_day, codes.PARTS_OF_DAY)
-        conditions.append(Course.parts_of_day_mask.bitwise_and(mask) != 0)
-    if filters.days:
-        conditions.append(Course.days_mask.bitwise_and(codes.to_mask(filters.days, codes.DAYS)) != 0)
     if filters.free:
         conditions.append(Course.cost_eur == 0)
     if filters.childcare:
@@ -93,16 +97,33 @@ def _conditions(filters: CourseFilters, text: ColumnElement[bool] | None = None)
     if filters.job_oriented:
         conditions.append(Course.job_oriented.is_(True))
     if filters.sector:
-        conditions.append(Course.sectors_mask.bitwise_and(codes.to_mask([filters.sector], codes.SECTORS)) != 0)
-    if filters.audience:
-        # A course for "all" is open to everyone; so is one that names no audience.
-        mask = codes.to_mask([filters.audience, "all"], codes.AUDIENCES)
-        conditions.append(or_(Course.audiences_mask.bitwise_and(mask) != 0, Course.audiences_mask == 0))
-    if filters.bassin:
-        conditions.append(Site.bassin_efe == filters.bassin)
-    if text is not None:
-        conditions.append(text)
+        conditions.append(_any_of(Course.sectors_mask, [filters.sector], codes.SECTORS))
     return conditions
+
+
+def _when(filters: CourseFilters) -> list[ColumnElement[bool]]:
+    """Can start in the window, parts of the day, days."""
+    conditions = []
+    if filters.start_window is not None:
+        conditions.append(can_start_condition(*filters.start_window, filters.today))
+    if filters.parts_of_day:
+        conditions.append(_any_of(Course.parts_of_day_mask, filters.parts_of_day, codes.PARTS_OF_DAY))
+    if filters.days:
+        conditions.append(_any_of(Course.days_mask, filters.days, codes.DAYS))
+    return conditions
+
+
+def _for_whom(filters: CourseFilters) -> list[ColumnElement[bool]]:
+    if not filters.audience:
+        return []
+    # A course for "all" is open to everyone; so is one that names no audience.
+    return [or_(_any_of(Course.audiences_mask, [filters.audience, "all"], codes.AUDIENCES),
+                Course.audiences_mask == 0)]
+
+
+def _any_of(mask_column: Any, values: Sequence[str], all_codes: tuple[str, ...]) -> ColumnElement[bool]:
+    """The course's list (a bit mask) holds at least one of ``values``."""
+    return mask_column.bitwise_and(codes.to_mask(list(values), all_codes)) != 0
 
 
 def _within(place: Place, radius_km: float, distance: ColumnElement[float]) -> list[ColumnElement[bool]]:
@@ -136,59 +157,78 @@ def search_courses(filters: CourseFilters) -> SearchResults:
     """One page of visible courses matching ``filters``, sorted, with distance and next entry."""
     text = match_words(filters.words) if filters.words else None
     conditions = _conditions(filters, text.condition if text else None)
-    offset = (filters.page - 1) * filters.per_page
-    tie_break = (Course.title_key, Course.ref)
-    # Course.next_start is rules.next_entry as of the day the daily job last ran, "none" last. When
-    # the job has not run yet today, the rule is computed in the query instead: slower, never wrong.
-    stored_next_start = filters.sort != "next_entry" or next_starts_are_current(filters.today)
-    next_start = (Course.next_start if stored_next_start
-                  else func.coalesce(next_entry_sql(filters.today), NO_NEXT_START))
-    by_sort = {"title": tie_break, "next_entry": (next_start, *tie_break)}
+    order, walkable = _sort_order(filters)
     if filters.place is not None and filters.radius_km is not None:
-        # Within a radius every match is computed anyway: count and page in one query.
-        distance = great_circle_sql(filters.place)
-        order = (rounded_km(distance), *tie_break) if filters.sort == "distance" else by_sort[filters.sort]
-        in_radius = conditions
-        if text is not None and text.listed is None and db.engine.dialect.name == "sqlite":
-            # SQLite computes "IN (subquery)" for every course before it joins; PostgreSQL plans
-            # it as a join. Checked course by course, only the courses of the circle are read.
-            in_radius = _conditions(filters, text.per_course)
-        rows = db.session.execute(
-            select(Course.id, func.count().over()).join(Course.site)
-            .where(*in_radius, *_within(filters.place, filters.radius_km, distance))
-            .order_by(*order).offset(offset).limit(filters.per_page)
-        ).all()
-        total = rows[0][1] if rows else count_courses(filters, in_radius)
-        return SearchResults(filters, total, _hits(filters, [row[0] for row in rows]))
+        return _search_within_radius(filters, text, conditions, order)
     total = count_courses(filters, conditions)
-    if offset >= total:
-        return SearchResults(filters, total, [])
+    offset = (filters.page - 1) * filters.per_page
+    ids = _page_ids(filters, text, conditions, order, walkable, total, offset) if offset < total else []
+    return SearchResults(filters, total, _hits(filters, ids))
+
+
+def _page_ids(filters: CourseFilters, text: Any, conditions: list, order: tuple, walkable: bool,
+              total: int, offset: int) -> list[int]:
+    """The ids of the page's courses, in order (without a radius)."""
     # When many courses hold every word of q (too many to list), a walk that stops after a page
     # or a box checks the words on the courses it meets rather than on every course again.
     per_course = _conditions(filters, text.per_course) if text is not None and text.listed is None else conditions
     if filters.sort == "distance" and filters.place is not None:
-        ids = _nearest_ids(filters, per_course, total, offset, tie_break)
-    else:
-        # (Not before the daily job has run: the sort then computes the rule, no index to walk.)
-        walk = total >= WALK_ORDER_INDEX_FROM and offset < WALK_ORDER_INDEX_FROM and stored_next_start
-        query = (select(Course.id).where(*(per_course if walk else conditions)).order_by(*by_sort[filters.sort])
-                 .offset(offset).limit(filters.per_page))
-        if _needs_site(filters):
-            query = query.join(Course.site)
-        if walk:
-            # Many matches: reading the sort index in order finds the first page after a few rows,
-            # where SQLite would otherwise sort every match. (PostgreSQL's planner sees this itself.)
-            index = "ix_course_title" if filters.sort == "title" else "ix_course_next_start"
-            query = query.with_hint(Course, f"INDEXED BY {index}", "sqlite")
-        ids = list(db.session.scalars(query))
-    return SearchResults(filters, total, _hits(filters, ids))
+        return _nearest_ids(filters, per_course, total, offset)
+    # Many matches: reading the sort index in order finds the first page after a few rows.
+    walk = walkable and total >= WALK_ORDER_INDEX_FROM and offset < WALK_ORDER_INDEX_FROM
+    return _sorted_ids(filters, per_course if walk else conditions, order, offset, walk)
 
 
-def _nearest_ids(filters: CourseFilters, conditions: list, total: int, offset: int,
-                 tie_break: tuple) -> list[int]:
+_TIE_BREAK = (Course.title_key, Course.ref)
+
+
+def _sort_order(filters: CourseFilters) -> tuple[tuple, bool]:
+    """The ORDER BY of a title or "soonest start" sort, and whether an index serves it.
+
+    Course.next_start is rules.next_entry as of the day the daily job last ran, "none" last. When
+    the job has not run yet today, the rule is computed in the query instead: slower, never wrong
+    (and no index to walk)."""
+    if filters.sort != "next_entry":
+        return _TIE_BREAK, True
+    if next_starts_are_current(filters.today):
+        return (Course.next_start, *_TIE_BREAK), True
+    return (func.coalesce(next_entry_sql(filters.today), NO_NEXT_START), *_TIE_BREAK), False
+
+
+def _search_within_radius(filters: CourseFilters, text: Any, conditions: list, order: tuple) -> SearchResults:
+    """Within a radius every match is computed anyway: count and page in one query."""
+    assert filters.place is not None and filters.radius_km is not None
+    distance = great_circle_sql(filters.place)
+    if filters.sort == "distance":
+        order = (rounded_km(distance), *_TIE_BREAK)
+    if text is not None and text.listed is None and db.engine.dialect.name == "sqlite":
+        # SQLite computes "IN (subquery)" for every course before it joins; PostgreSQL plans
+        # it as a join. Checked course by course, only the courses of the circle are read.
+        conditions = _conditions(filters, text.per_course)
+    rows = db.session.execute(
+        select(Course.id, func.count().over()).join(Course.site)
+        .where(*conditions, *_within(filters.place, filters.radius_km, distance))
+        .order_by(*order).offset((filters.page - 1) * filters.per_page).limit(filters.per_page)
+    ).all()
+    total = rows[0][1] if rows else count_courses(filters, conditions)
+    return SearchResults(filters, total, _hits(filters, [row[0] for row in rows]))
+
+
+def _sorted_ids(filters: CourseFilters, conditions: list, order: tuple, offset: int, walk: bool) -> list[int]:
+    query = select(Course.id).where(*conditions).order_by(*order).offset(offset).limit(filters.per_page)
+    if _needs_site(filters):
+        query = query.join(Course.site)
+    if walk:
+        # SQLite would otherwise sort every match. (PostgreSQL's planner sees this itself.)
+        index = "ix_course_title" if filters.sort == "title" else "ix_course_next_start"
+        query = query.with_hint(Course, f"INDEXED BY {index}", "sqlite")
+    return list(db.session.scalars(query))
+
+
+def _nearest_ids(filters: CourseFilters, conditions: list, total: int, offset: int) -> list[int]:
     assert filters.place is not None
     distance = great_circle_sql(filters.place)
-    order = (rounded_km(distance), *tie_break)
+    order = (rounded_km(distance), *_TIE_BREAK)
     needed = offset + filters.per_page
     base = select(Course.id).join(Course.site).where(*conditions).order_by(*order)
     # Grow a box around the place until the circle inside it holds the rows up to this page:

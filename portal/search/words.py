@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, bindparam, false, func, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -44,25 +45,13 @@ class TextMatch:
 def match_words(words: Sequence[str]) -> TextMatch:
     """Every word (folded, without spaces) occurs in the course's title, description, operator
     name or locality. Two short lookups per word, then at most one pass over the courses."""
-    # A word inside another word of q says nothing more: where "metier" occurs, "met" does too.
-    words = [word for word in words if not any(word != other and word in other for other in words)]
-    looked_up = []
-    for word in words:
-        found = _look_up(word, read_courses=len(words) == 1)
-        if found is None:
-            return _listed(())
-        looked_up.append(found)
-    # Rarest first (then longest): most courses fail on the first check.
-    looked_up.sort(key=lambda w: (w.rows, -len(w.word), w.word))
+    looked_up = _look_up_all(words)
+    if looked_up is None:
+        return _listed(())
     rarest, others = looked_up[0], looked_up[1:]
     checks = [_contains(w.word) for w in others]
     if rarest.rows <= MAX_LISTED_COURSES:
-        # Few courses hold the rarest word: the other words are checked on them only.
-        if rarest.courses is not None:
-            return _listed(rarest.courses)
-        with_rarest = select(CourseWord.course_id).where(CourseWord.word_id.in_(rarest.vocabulary))
-        return _listed(tuple(db.session.scalars(
-            select(CourseText.course_id).where(CourseText.course_id.in_(with_rarest), *checks))))
+        return _listed(_courses_with_rarest(rarest, checks))
     # Every word is common: one pass over the courses' lines of words, which stops early when the
     # words are everywhere.
     checks.insert(0, _contains(rarest.word))
@@ -70,14 +59,42 @@ def match_words(words: Sequence[str]) -> TextMatch:
     listed = tuple(db.session.scalars(matching.limit(MAX_LISTED_COURSES + 1)))
     if len(listed) <= MAX_LISTED_COURSES:
         return _listed(listed)
-    # Too many to list: a count reads every line once (or, for one or two words with few
-    # vocabulary words, their rows of the index, which is faster); a page walks the sort index and
-    # checks the courses it meets (a correlated subquery is never turned into a join).
-    per_course = select(and_(*checks)).where(CourseText.course_id == Course.id).scalar_subquery()
+    return _too_many_to_list(looked_up, checks, matching)
+
+
+def _look_up_all(words: Sequence[str]) -> list[_Word] | None:
+    """Each word looked up, rarest first (then longest): most courses fail on the first check.
+    None when a word occurs in no course."""
+    # A word inside another word of q says nothing more: where "metier" occurs, "met" does too.
+    words = [word for word in words if not any(word != other and word in other for other in words)]
+    looked_up = []
+    for word in words:
+        found = _look_up(word, read_courses=len(words) == 1)
+        if found is None:
+            return None
+        looked_up.append(found)
+    return sorted(looked_up, key=lambda w: (w.rows, -len(w.word), w.word))
+
+
+def _courses_with_rarest(rarest: _Word, checks: list[ColumnElement[bool]]) -> tuple[int, ...]:
+    """Few courses hold the rarest word: the other words are checked on them only."""
+    if rarest.courses is not None:
+        return rarest.courses
+    with_rarest = select(CourseWord.course_id).where(CourseWord.word_id.in_(rarest.vocabulary))
+    return tuple(db.session.scalars(
+        select(CourseText.course_id).where(CourseText.course_id.in_(with_rarest), *checks)))
+
+
+def _too_many_to_list(looked_up: list[_Word], checks: list[ColumnElement[bool]], matching: Any) -> TextMatch:
+    """A count reads every line once (or, for one or two words with few vocabulary words, their
+    rows of the index, which is faster); a page walks the sort index and checks the courses it
+    meets (a correlated subquery is never turned into a join)."""
+    per_course = func.coalesce(select(and_(*checks)).where(CourseText.course_id == Course.id).scalar_subquery(),
+                               false())
     if len(looked_up) <= 2 and all(w.vocabulary for w in looked_up):
         return TextMatch(and_(*(Course.id.in_(select(CourseWord.course_id).where(CourseWord.word_id.in_(w.vocabulary)))
-                                for w in looked_up)), func.coalesce(per_course, false()))
-    return TextMatch(Course.id.in_(matching), func.coalesce(per_course, false()))
+                                for w in looked_up)), per_course)
+    return TextMatch(Course.id.in_(matching), per_course)
 
 
 @dataclass(frozen=True)
