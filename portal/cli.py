@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer import rules
-from portal.offer.exchange import MAX_PROBLEMS, OfferDocumentError
 from portal.offer.models import Course
 from portal.offer.services import ImportSummary, WriteConflict, export_offer, import_offer
+from portal.offer.validation import MAX_PROBLEMS, OfferDocumentError
 
 
 @click.group("offer")

@@ -11,8 +11,8 @@ from portal.demo import REFERENCE_DATE, demo_document
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer import codes, rules
-from portal.offer.exchange import validate_document
 from portal.offer.models import Course, Operator, Site
+from portal.offer.validation import validate_document
 
 WALLOON_BASSINS = {
     "Brabant wallon", "Wallonie picarde", "Hainaut Centre", "Hainaut Sud", "Namur",

@@ -14,17 +14,9 @@ from portal.extensions import db
 from portal.geo.gazetteer import Gazetteer
 from portal.offer import codes, history
 from portal.offer.derived import index_courses, refresh_derived
-from portal.offer.exchange import (
-    MAX_PROBLEMS,
-    StoredOwners,
-    ValidatedOffer,
-    course_dict,
-    operator_dict,
-    refs_in,
-    site_dict,
-    validate_document,
-)
+from portal.offer.exchange import course_dict, operator_dict, refs_in, site_dict
 from portal.offer.models import Course, Entry, Operator, Site
+from portal.offer.validation import MAX_PROBLEMS, StoredOwners, ValidatedOffer, validate_document
 
 Progress = Callable[[int, int], None]
 
@@ -94,62 +86,18 @@ def import_offer(document: Any, gazetteer: Gazetteer, today: dt.date,
     ``newer_changes``; ``versions``: the course versions the document was made from, by ref).
     Raises WriteConflict when another save takes a new ref at the same moment (``new_courses``:
     refs chosen as new, which another save may have taken since)."""
-    operator_refs, site_refs, course_refs = refs_in(document)
-    operators = _load_by_ref(Operator, operator_refs, selectinload(Operator.sites))
-    sites = _load_by_ref(Site, site_refs, selectinload(Site.operator))
-    courses = _load_by_ref(
-        Course, course_refs,
-        selectinload(Course.entries), selectinload(Course.site), selectinload(Course.operator),
-    )
-    if any(ref in courses for ref in new_courses):  # taken since it was chosen: not ours to update
-        db.session.rollback()
-        raise WriteConflict()
-    stored = StoredOwners(
-        site_owner={ref: site.operator.ref for ref, site in sites.items()},
-        course_owner={ref: course.operator.ref for ref, course in courses.items()},
-        sites_of={ref: {s.ref for s in operator.sites} for ref, operator in operators.items()},
-    )
-    offer = validate_document(document, gazetteer, stored, max_errors=max_errors)
+    stored = _StoredOffer.load(document, new_courses)
+    offer = validate_document(document, gazetteer, stored.owners(), max_errors=max_errors)
     if keep_newer:
-        newer = newer_changes(offer, courses, versions or {})
+        newer = newer_changes(offer, stored.courses, versions or {})
         if newer:
             raise NewerChanges(newer)
-    summary = ImportSummary()
-    total = sum(len(o["courses"]) for o in offer.operators)
-    done = 0
-    to_index: list[Course] = []
-    changed_courses: list[tuple[Course, dict[str, Any] | None]] = []
+    run = _ImportRun(stored, gazetteer, today, progress, total=sum(len(o["courses"]) for o in offer.operators))
     try:
         with db.session.no_autoflush:
             for data in offer.operators:
-                operator, renamed = _upsert_operator(data, operators.get(data["ref"]), summary)
-                moved_sites = set()
-                for site_data in data["sites"]:
-                    site, moved = _upsert_site(site_data, operator, sites.get(site_data["ref"]),
-                                               gazetteer, summary)
-                    sites[site.ref] = site
-                    if moved:
-                        moved_sites.add(site.ref)
-                own_sites = {site.ref: site for site in operator.sites}
-                for course_data in data["courses"]:
-                    course, changed, before_data = _upsert_course(
-                        course_data, operator, own_sites[course_data["site"]], courses.get(course_data["ref"]),
-                        today, summary)
-                    if changed:
-                        to_index.append(course)
-                        changed_courses.append((course, before_data))
-                    done += 1
-                    if progress and (done % 1000 == 0 or done == total):
-                        progress(done, total)
-                if renamed or moved_sites:
-                    for course in operator.courses:
-                        if renamed or course.site.ref in moved_sites:
-                            refresh_derived(course, today)
-                            to_index.append(course)
-            db.session.flush()
-            index_courses(to_index)
-            history.record([history.change_row(course.id, before_data, course_dict(course) if before_data else None)
-                            for course, before_data in changed_courses], actor=actor, source=source)
+                run.write_operator(data)
+            run.finish(actor, source)
         if check_only:
             db.session.rollback()
         else:
@@ -160,7 +108,86 @@ def import_offer(document: Any, gazetteer: Gazetteer, today: dt.date,
     except Exception:
         db.session.rollback()
         raise
-    return summary
+    return run.summary
+
+
+@dataclass
+class _StoredOffer:
+    """What the database already holds of a document's refs."""
+
+    operators: dict[str, Operator]
+    sites: dict[str, Site]
+    courses: dict[str, Course]
+
+    @classmethod
+    def load(cls, document: Any, new_courses: Collection[str]) -> _StoredOffer:
+        """Raises WriteConflict when a ref chosen as new was taken since."""
+        operator_refs, site_refs, course_refs = refs_in(document)
+        stored = cls(
+            _load_by_ref(Operator, operator_refs, selectinload(Operator.sites)),
+            _load_by_ref(Site, site_refs, selectinload(Site.operator)),
+            _load_by_ref(Course, course_refs, selectinload(Course.entries), selectinload(Course.site),
+                         selectinload(Course.operator)))
+        if any(ref in stored.courses for ref in new_courses):  # taken since it was chosen: not ours to update
+            db.session.rollback()
+            raise WriteConflict()
+        return stored
+
+    def owners(self) -> StoredOwners:
+        return StoredOwners(
+            site_owner={ref: site.operator.ref for ref, site in self.sites.items()},
+            course_owner={ref: course.operator.ref for ref, course in self.courses.items()},
+            sites_of={ref: {s.ref for s in operator.sites} for ref, operator in self.operators.items()},
+        )
+
+
+class _ImportRun:
+    """The writes of one valid document: counts, progress, and what the derived data and the
+    history must hear of."""
+
+    def __init__(self, stored: _StoredOffer, gazetteer: Gazetteer, today: dt.date, progress: Progress | None,
+                 total: int) -> None:
+        self.stored, self.gazetteer, self.today = stored, gazetteer, today
+        self.progress, self.total, self.done = progress, total, 0
+        self.summary = ImportSummary()
+        self.to_index: list[Course] = []
+        self.changed: list[tuple[Course, dict[str, Any] | None]] = []
+
+    def write_operator(self, data: dict[str, Any]) -> None:
+        operator, renamed = _upsert_operator(data, self.stored.operators.get(data["ref"]), self.summary)
+        moved_sites = set()
+        for site_data in data["sites"]:
+            site, moved = _upsert_site(site_data, operator, self.stored.sites.get(site_data["ref"]),
+                                       self.gazetteer, self.summary)
+            self.stored.sites[site.ref] = site
+            if moved:
+                moved_sites.add(site.ref)
+        own_sites = {site.ref: site for site in operator.sites}
+        for course_data in data["courses"]:
+            self._write_course(course_data, operator, own_sites[course_data["site"]])
+        if renamed or moved_sites:
+            # The operator's name and the sites' localities are words of its courses.
+            for course in operator.courses:
+                if renamed or course.site.ref in moved_sites:
+                    refresh_derived(course, self.today)
+                    self.to_index.append(course)
+
+    def _write_course(self, data: dict[str, Any], operator: Operator, site: Site) -> None:
+        course, changed, before = _upsert_course(data, operator, site, self.stored.courses.get(data["ref"]),
+                                                 self.today, self.summary)
+        if changed:
+            self.to_index.append(course)
+            self.changed.append((course, before))
+        self.done += 1
+        if self.progress and (self.done % 1000 == 0 or self.done == self.total):
+            self.progress(self.done, self.total)
+
+    def finish(self, actor: Any, source: str) -> None:
+        """Flush, then the word index and the history of what changed."""
+        db.session.flush()
+        index_courses(self.to_index)
+        history.record([history.change_row(course.id, before, course_dict(course) if before else None)
+                        for course, before in self.changed], actor=actor, source=source)
 
 
 def newer_changes(offer: ValidatedOffer, courses: Mapping[str, Course],

@@ -1,146 +1,283 @@
-"""The checks of the ``passerelle-offer/1`` format, one field at a time: each returns the
-normalised value (or None when wrong) and records its error with the field's JSON path. At most
-``MAX_PROBLEMS`` errors are collected: the checker then stops the validation (a hostile document
-can hold millions of errors; nobody reads past the first few hundred)."""
+"""Validation of a ``passerelle-offer/1`` document: every error with its JSON path (at most
+``MAX_PROBLEMS``: see ``checker.py``), the document normalised into exchange form (``exchange.py``)
+when it is valid."""
 from __future__ import annotations
 
-import datetime as dt
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
-from portal.normalise import line_ends, ref_key
+from portal.geo.gazetteer import Gazetteer
+from portal.offer import codes
+from portal.offer.checker import MAX_PROBLEMS, Checker, ValidationStopped, shown
+from portal.offer.exchange import (
+    COURSE_KEYS,
+    ENTRY_KEYS,
+    FORMAT,
+    LAT_RANGE,
+    LON_RANGE,
+    OPERATOR_KEYS,
+    SITE_KEYS,
+    listed,
+)
 
-# The exchange format: "at most 200, then the report says that validation stopped".
-MAX_PROBLEMS = 200
-_REF = re.compile(r"^[a-z0-9][a-z0-9._:-]{0,119}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_WEBSITE = re.compile(r"^https?://[^\s]+\.[^\s]+$", re.IGNORECASE)
 
 
-class ValidationStopped(Exception):
-    """The checker has collected as many errors as it may: stop validating."""
+@dataclass
+class ValidatedOffer:
+    """A valid document, normalised: operators with their sites and courses."""
+
+    operators: list[dict[str, Any]] = field(default_factory=list)
 
 
-def json_number(value: float | None) -> float | int | None:
-    """A number as JSON shows it best: 0 rather than 0.0."""
-    if value is None:
+@dataclass
+class StoredOwners:
+    """Which operator owns each site and course ref already in the database."""
+
+    site_owner: dict[str, str] = field(default_factory=dict)
+    course_owner: dict[str, str] = field(default_factory=dict)
+    sites_of: dict[str, set[str]] = field(default_factory=dict)
+
+
+class OfferDocumentError(ValueError):
+    """A document that cannot be imported; ``errors`` lists its problems with their paths, every
+    one of them unless ``stopped``: validation stopped at MAX_PROBLEMS."""
+
+    def __init__(self, errors: list[str], *, stopped: bool = False):
+        super().__init__(f"{len(errors)} error(s)" + (" (validation stopped)" if stopped else ""))
+        self.errors = errors
+        self.stopped = stopped
+
+
+# -- the document ----------------------------------------------------------------------------
+def validate_document(document: Any, gazetteer: Gazetteer, stored: StoredOwners | None = None, *,
+                      max_errors: int = MAX_PROBLEMS) -> ValidatedOffer:
+    """Check a whole document against the format and the refs already ``stored``; raise
+    OfferDocumentError with its errors (validation stops at ``max_errors``), else return the
+    document normalised."""
+    check = Checker(max_errors)
+    try:
+        offer = _validate(check, document, gazetteer, stored or StoredOwners())
+    except ValidationStopped:
+        raise OfferDocumentError(check.errors, stopped=True) from None
+    if check.errors:
+        raise OfferDocumentError(check.errors)
+    return offer
+
+
+def _validate(check: Checker, document: Any, gazetteer: Gazetteer, stored: StoredOwners) -> ValidatedOffer:
+    offer = ValidatedOffer()
+    root = check.obj(document, "$", ("format", "operators"))
+    if root is None:
+        return offer
+    if root.get("format") != FORMAT:
+        check.error("format", f"must be {FORMAT!r}")
+    operators = root.get("operators")
+    if not isinstance(operators, list):
+        check.error("operators", "must be a list")
+        return offer
+    seen = _SeenRefs(check)
+    for o_index, raw_operator in enumerate(operators):
+        operator = _validate_operator(check, raw_operator, f"operators[{o_index}]", gazetteer, stored, seen)
+        if operator is not None:
+            offer.operators.append(operator)
+    return offer
+
+
+class _SeenRefs:
+    """The refs met so far in the document, by kind: a second one is an error."""
+
+    def __init__(self, check: Checker) -> None:
+        self.check = check
+        self.paths: dict[str, dict[str, str]] = {"operator": {}, "site": {}, "course": {}}
+
+    def add(self, kind: str, ref: str | None, path: str) -> None:
+        if ref is None:
+            return
+        if ref in self.paths[kind]:
+            self.check.error(f"{path}.ref", f"duplicate {kind} ref {ref!r} (also at {self.paths[kind][ref]})")
+        else:
+            self.paths[kind][ref] = path
+
+
+def _validate_operator(check: Checker, raw_operator: Any, path: str, gazetteer: Gazetteer, stored: StoredOwners,
+                       seen: _SeenRefs) -> dict[str, Any] | None:
+    raw = check.obj(raw_operator, path, OPERATOR_KEYS)
+    if raw is None:
         return None
-    return int(value) if float(value).is_integer() else value
+    operator = {
+        "ref": check.ref(raw, "ref", path),
+        "name": check.text(raw, "name", path, required=True),
+        "kind": check.code(raw, "kind", path, codes.OPERATOR_KINDS, "an operator kind"),
+        "website": check.text(raw, "website", path, max_length=300),
+        "email": check.text(raw, "email", path),
+        "phone": check.text(raw, "phone", path, max_length=50),
+        "description": check.text(raw, "description", path, max_length=5000),
+        "sites": [], "courses": [],
+    }
+    seen.add("operator", operator["ref"], path)
+    if operator["website"] and not _WEBSITE.match(operator["website"]):
+        check.error(f"{path}.website", f"{shown(operator['website'])} is not a web address (http:// or https://)")
+    if operator["email"] and not _EMAIL.match(operator["email"]):
+        check.error(f"{path}.email", f"{shown(operator['email'])} is not an e-mail address")
+    for key in ("sites", "courses"):
+        if raw.get(key) is not None and not isinstance(raw.get(key), list):
+            check.error(f"{path}.{key}", "must be a list")
+    operator["sites"] = _validate_sites(check, raw, operator["ref"], path, gazetteer, stored, seen)
+    operator["courses"] = _validate_courses(check, raw, operator, path, stored, seen)
+    return operator
 
 
-def shown(value: Any, limit: int = 80) -> str:
-    """A value as an error message quotes it (repr), cut short: a message must stay readable
-    whatever the file holds."""
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+def _validate_sites(check: Checker, raw: dict[str, Any], operator_ref: str | None, path: str,
+                    gazetteer: Gazetteer, stored: StoredOwners, seen: _SeenRefs) -> list[dict[str, Any]]:
+    sites = []
+    for s_index, raw_site in enumerate(listed(raw.get("sites"))):
+        s_path = f"{path}.sites[{s_index}]"
+        site = _validate_site(check, raw_site, s_path, gazetteer)
+        if site is None:
+            continue
+        seen.add("site", site["ref"], s_path)
+        sites.append(site)
+        owner = stored.site_owner.get(site["ref"])
+        if owner is not None and owner != operator_ref:
+            check.error(f"{s_path}.ref", f"site {site['ref']!r} belongs to operator {owner!r}")
+    return sites
 
 
-class Checker:
-    """Collects errors (at most ``max_errors``, then raises ValidationStopped); each check returns
-    the normalised value (or None when wrong)."""
+def _validate_courses(check: Checker, raw: dict[str, Any], operator: dict[str, Any], path: str,
+                      stored: StoredOwners, seen: _SeenRefs) -> list[dict[str, Any]]:
+    own_sites = {s["ref"] for s in operator["sites"]} | stored.sites_of.get(operator["ref"], set())
+    named = repr(operator["ref"]) if operator["ref"] else shown(raw.get("ref"))
+    courses = []
+    for c_index, raw_course in enumerate(listed(raw.get("courses"))):
+        c_path = f"{path}.courses[{c_index}]"
+        course = _validate_course(check, raw_course, c_path)
+        if course is None:
+            continue
+        seen.add("course", course["ref"], c_path)
+        courses.append(course)
+        owner = stored.course_owner.get(course["ref"])
+        if owner is not None and owner != operator["ref"]:
+            check.error(f"{c_path}.ref", f"course {course['ref']!r} belongs to operator {owner!r}")
+        if course["site"] is not None and course["site"] not in own_sites:
+            check.error(f"{c_path}.site", f"{course['site']!r} is not one of the sites of operator {named}")
+    return courses
 
-    def __init__(self, max_errors: int = MAX_PROBLEMS) -> None:
-        self.errors: list[str] = []
-        self.max_errors = max_errors
 
-    def error(self, path: str, message: str) -> None:
-        self.errors.append(f"{path}: {message}")
-        if len(self.errors) >= self.max_errors:
-            raise ValidationStopped()
+def _validate_site(check: Checker, raw_site: Any, path: str, gazetteer: Gazetteer) -> dict | None:
+    raw = check.obj(raw_site, path, SITE_KEYS)
+    if raw is None:
+        return None
+    site = {
+        "ref": check.ref(raw, "ref", path),
+        "name": check.text(raw, "name", path),
+        "street": check.text(raw, "street", path),
+        "postal_code": None,
+        "locality": check.text(raw, "locality", path, max_length=120),
+        "lat": None, "lon": None,
+        "wheelchair_accessible": check.boolean(raw, "wheelchair_accessible", path),
+        "transit_note": check.text(raw, "transit_note", path, max_length=1000),
+    }
+    postal_code = raw.get("postal_code")
+    if postal_code is None:
+        check.error(f"{path}.postal_code", "is required")
+    elif not isinstance(postal_code, str) or gazetteer.postal_code(postal_code) is None:
+        check.error(f"{path}.postal_code", f"{shown(postal_code)} is not a Walloon postal code")
+    else:
+        site["postal_code"] = postal_code.strip()
+        if site["locality"] is None:
+            site["locality"] = gazetteer.postal_code(postal_code).main_locality.name
+    has_lat, has_lon = raw.get("lat") is not None, raw.get("lon") is not None
+    if has_lat != has_lon:
+        check.error(f"{path}.{'lon' if has_lat else 'lat'}", "lat and lon go together: give both or neither")
+    elif has_lat:
+        site["lat"] = check.number(raw, "lat", path, minimum=LAT_RANGE[0], maximum=LAT_RANGE[1], default=None)
+        site["lon"] = check.number(raw, "lon", path, minimum=LON_RANGE[0], maximum=LON_RANGE[1], default=None)
+    return site
 
-    def obj(self, value: Any, path: str, allowed: tuple[str, ...]) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.error(path, "must be an object")
-            return None
-        for key in value:
-            if key not in allowed:
-                self.error(f"{path}.{key if len(key) <= 80 else key[:79] + '…'}", "is not a field of this format")
-        return value
 
-    def text(self, data: dict, key: str, path: str, *, required: bool = False,
-             max_length: int = 200) -> str | None:
-        value = data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.error(f"{path}.{key}", "is required")
-            return None
-        if not isinstance(value, str):
-            self.error(f"{path}.{key}", f"{shown(value)} is not a text")
-            return None
-        value = line_ends(value).strip()
-        if len(value) > max_length:
-            self.error(f"{path}.{key}", f"is longer than {max_length} characters")
-            return None
-        return value
+def _validate_course(check: Checker, raw_course: Any, path: str) -> dict | None:
+    raw = check.obj(raw_course, path, COURSE_KEYS)
+    if raw is None:
+        return None
+    course: dict[str, Any] = {
+        "ref": check.ref(raw, "ref", path),
+        "site": check.ref(raw, "site", path),
+        "title": check.text(raw, "title", path, required=True),
+        "kind": check.code(raw, "kind", path, codes.COURSE_KINDS, "a course kind"),
+        "level_min": check.code(raw, "level_min", path, codes.LEVELS, "a level"),
+        "level_max": check.code(raw, "level_max", path, codes.LEVELS, "a level"),
+        "level_note": check.text(raw, "level_note", path, max_length=1000),
+        "registration": check.code(raw, "registration", path, codes.REGISTRATION_MODES,
+                                   "a registration mode", default="direct"),
+        "registration_note": check.text(raw, "registration_note", path, max_length=1000),
+        "job_oriented": check.boolean(raw, "job_oriented", path),
+        "sectors": check.codes(raw, "sectors", path, codes.SECTORS, "a sector"),
+        "prepares_for": check.codes(raw, "prepares_for", path, codes.PREPARES_FOR, "a prepares_for code"),
+        "description": check.text(raw, "description", path, max_length=5000),
+        "days": check.codes(raw, "days", path, codes.DAYS, "a day"),
+        "parts_of_day": check.codes(raw, "parts_of_day", path, codes.PARTS_OF_DAY, "a part of day"),
+        "hours_per_week": check.number(raw, "hours_per_week", path, minimum=0, maximum=60, default=None),
+        "cost_eur": check.number(raw, "cost_eur", path, minimum=0, maximum=100000, default=0),
+        "childcare": check.boolean(raw, "childcare", path),
+        "audiences": check.codes(raw, "audiences", path, codes.AUDIENCES, "an audience"),
+        "requires_job_seeker_registration": check.boolean(raw, "requires_job_seeker_registration", path),
+        "requires_valid_residence_permit": check.boolean(raw, "requires_valid_residence_permit", path),
+        "entry_test": check.boolean(raw, "entry_test", path),
+        "entry_mode": check.code(raw, "entry_mode", path, codes.ENTRY_MODES, "an entry mode"),
+        "entries": [],
+        "active_from": check.date(raw, "active_from", path),
+        "active_until": check.date(raw, "active_until", path),
+        "confirmed_at": check.date(raw, "confirmed_at", path),
+        "status": check.code(raw, "status", path, codes.COURSE_STATUSES, "a course status",
+                             default="published"),
+    }
+    _check_levels_and_period(check, course, path)
+    course["entries"] = _validate_entries(check, raw.get("entries"), path)
+    _check_entry_mode(check, course, path)
+    return course
 
-    def ref(self, data: dict, key: str, path: str) -> str | None:
-        value = self.text(data, key, path, required=True, max_length=120)
-        if value is None:
-            return None
-        value = ref_key(value)
-        if not _REF.match(value):
-            self.error(f"{path}.{key}", f"{shown(value)} is not a valid ref "
-                       "(letters, digits, '.', '_', ':', '-')")
-            return None
-        return value
 
-    def code(self, data: dict, key: str, path: str, choices: tuple[str, ...], what: str,
-             *, default: str | None = None) -> str | None:
-        value = data.get(key)
-        if value is None:
-            if default is None:
-                self.error(f"{path}.{key}", "is required")
-            return default
-        if not isinstance(value, str) or value not in choices:
-            self.error(f"{path}.{key}", f"{shown(value)} is not {what} (one of: {', '.join(choices)})")
-            return None
-        return value
+def _validate_entries(check: Checker, raw_entries: Any, path: str) -> list[dict[str, Any]]:
+    if raw_entries is not None and not isinstance(raw_entries, list):
+        check.error(f"{path}.entries", "must be a list")
+        return []
+    entries = [_validate_entry(check, raw_entry, f"{path}.entries[{e_index}]")
+               for e_index, raw_entry in enumerate(raw_entries or [])]
+    return sorted((e for e in entries if e is not None),
+                  key=lambda e: (e["start"] or "", e["end"] or "9999", e["status"] or ""))
 
-    def codes(self, data: dict, key: str, path: str, choices: tuple[str, ...], what: str) -> list[str]:
-        value = data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.error(f"{path}.{key}", "must be a list")
-            return []
-        good = set()
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or item not in choices:
-                self.error(f"{path}.{key}[{i}]", f"{shown(item)} is not {what} (one of: {', '.join(choices)})")
-            else:
-                good.add(item)
-        return [c for c in choices if c in good]
 
-    def boolean(self, data: dict, key: str, path: str) -> bool:
-        value = data.get(key)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.error(f"{path}.{key}", f"{shown(value)} is not true or false")
-            return False
-        return value
+def _validate_entry(check: Checker, raw_entry: Any, path: str) -> dict[str, Any] | None:
+    raw = check.obj(raw_entry, path, ENTRY_KEYS)
+    if raw is None:
+        return None
+    entry = {
+        "start": check.date(raw, "start", path, required=True),
+        "end": check.date(raw, "end", path),
+        "registration_deadline": check.date(raw, "registration_deadline", path),
+        "status": check.code(raw, "status", path, codes.ENTRY_STATUSES, "an entry status", default="open"),
+    }
+    if entry["start"] and entry["end"] and entry["end"] < entry["start"]:
+        check.error(f"{path}.end", "is before start")
+    return entry
 
-    def number(self, data: dict, key: str, path: str, *, minimum: float, maximum: float,
-               default: float | None) -> float | int | None:
-        value = data.get(key)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.error(f"{path}.{key}", f"{shown(value)} is not a number")
-            return default
-        if not minimum <= value <= maximum:
-            self.error(f"{path}.{key}", f"{shown(value)} is not between {minimum:g} and {maximum:g}")
-            return default
-        return json_number(value)
 
-    def date(self, data: dict, key: str, path: str, *, required: bool = False) -> str | None:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.error(f"{path}.{key}", "is required")
-            return None
-        try:
-            if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                raise ValueError
-            return dt.date.fromisoformat(value).isoformat()
-        except ValueError:
-            self.error(f"{path}.{key}", f"{shown(value)} is not an ISO date (YYYY-MM-DD)")
-            return None
+def _check_levels_and_period(check: Checker, course: dict[str, Any], path: str) -> None:
+    low, high = course["level_min"], course["level_max"]
+    if low and high and codes.level_rank(low) > codes.level_rank(high):
+        check.error(f"{path}.level_min", f"{low!r} is above level_max {high!r}")
+    if course["active_from"] and course["active_until"] and course["active_from"] > course["active_until"]:
+        check.error(f"{path}.active_until", "is before active_from")
+
+
+def _check_entry_mode(check: Checker, course: dict[str, Any], path: str) -> None:
+    """Fixed entries, or a rolling period: not both."""
+    if course["entry_mode"] == "rolling" and course["entries"]:
+        check.error(f"{path}.entries", "a rolling course has no entries (use active_from/active_until)")
+    if course["entry_mode"] == "fixed":
+        for key in ("active_from", "active_until"):
+            if course[key] is not None:
+                check.error(f"{path}.{key}", "only a rolling course has an active period (use entries)")

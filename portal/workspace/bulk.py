@@ -21,7 +21,8 @@ from flask_babel import gettext as _
 
 from portal.normalise import ref_key
 from portal.offer import codes
-from portal.offer.exchange import COURSE_KEYS, MAX_PROBLEMS, json_number
+from portal.offer.exchange import COURSE_KEYS, json_number
+from portal.offer.validation import MAX_PROBLEMS
 from portal.workspace.bulk_files import (
     COLUMNS,
     READ_ONLY_COLUMNS,

@@ -16,18 +16,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.normalise import ref_key
-from portal.offer.exchange import (
-    FORMAT,
-    MAX_PROBLEMS,
-    OfferDocumentError,
-    course_dict,
-    operator_dict,
-    refs_in,
-    site_dict,
-)
+from portal.offer.exchange import FORMAT, course_dict, operator_dict, refs_in, site_dict
 from portal.offer.history import CourseChange
 from portal.offer.models import Course, Operator, Site
 from portal.offer.services import ImportSummary, NewerChange, NewerChanges, WriteConflict, import_offer
+from portal.offer.validation import MAX_PROBLEMS, OfferDocumentError
 from portal.permissions import operator_bassins
 from portal.workspace import bulk, bulk_files
 from portal.workspace.bulk import SheetCourses

@@ -10,9 +10,10 @@ from sqlalchemy import select, update
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer import history
-from portal.offer.exchange import FORMAT, OfferDocumentError, operator_dict
+from portal.offer.exchange import FORMAT, operator_dict
 from portal.offer.models import Course, Operator
 from portal.offer.services import import_offer
+from portal.offer.validation import OfferDocumentError
 from portal.workspace.form_errors import form_errors
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from portal.demo import demo_document
 from portal.extensions import db
 from portal.geo.gazetteer import DATA_DIR
-from portal.offer.exchange import OfferDocumentError
 from portal.offer.models import Course, Entry, Operator, Site
 from portal.offer.services import export_offer
+from portal.offer.validation import OfferDocumentError
 from tests import factories as f
 
 MODELS = (Operator, Site, Course, Entry)

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
-from portal.offer.exchange import validate_document
 from portal.offer.history import CourseChange
 from portal.offer.models import Course
 from portal.offer.services import export_offer
+from portal.offer.validation import validate_document
 from portal.workspace import bulk, bulk_files
 from tests import factories as f
 from tests.conftest import TODAY

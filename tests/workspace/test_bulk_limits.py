@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from portal.extensions import db, limiter
-from portal.offer.exchange import MAX_PROBLEMS
 from portal.offer.services import export_offer
+from portal.offer.validation import MAX_PROBLEMS
 from portal.workspace import bulk_files, bulk_limits, bulk_reader
 from tests import bombs
 from tests.conftest import make_app
