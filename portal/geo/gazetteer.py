@@ -90,56 +90,47 @@ class InvalidCoordinates(ValueError):
     """``lat,lon`` out of range."""
 
 
+def _read_postal_codes(data_dir: Path) -> dict[str, PostalCode]:
+    with open(data_dir / "wallonia_postcodes.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    by_code: dict[str, list[Locality]] = defaultdict(list)
+    for row in rows:
+        by_code[row["postal_code"]].append(Locality(
+            postal_code=row["postal_code"], name=row["locality"], commune=row["commune"],
+            nis_code=row["nis_code"], bassin_efe=row["bassin_efe"],
+            lat=float(row["latitude"]), lon=float(row["longitude"])))
+    return {
+        code: PostalCode(
+            code=code, localities=tuple(localities), commune=localities[0].commune,
+            nis_code=localities[0].nis_code, bassin_efe=localities[0].bassin_efe,
+            lat=sum(loc.lat for loc in localities) / len(localities),
+            lon=sum(loc.lon for loc in localities) / len(localities))
+        for code, localities in by_code.items()
+    }
+
+
+def _read_communes(data_dir: Path) -> dict[str, Commune]:
+    with open(data_dir / "wallonia_communes.csv", encoding="utf-8", newline="") as fh:
+        return {
+            row["nis_code"]: Commune(
+                nis_code=row["nis_code"], name=row["commune"], name_de=row["commune_de"],
+                province=row["province"], bassin_efe=row["bassin_efe"],
+                lat=float(row["latitude"]), lon=float(row["longitude"]),
+                population=int(row["population"] or 0), postal_codes=tuple(row["postal_codes"].split()))
+            for row in csv.DictReader(fh)
+        }
+
+
 class Gazetteer:
     def __init__(self, data_dir: Path = DATA_DIR):
-        with open(data_dir / "wallonia_postcodes.csv", encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-        by_code: dict[str, list[Locality]] = defaultdict(list)
-        for row in rows:
-            by_code[row["postal_code"]].append(
-                Locality(
-                    postal_code=row["postal_code"],
-                    name=row["locality"],
-                    commune=row["commune"],
-                    nis_code=row["nis_code"],
-                    bassin_efe=row["bassin_efe"],
-                    lat=float(row["latitude"]),
-                    lon=float(row["longitude"]),
-                )
-            )
-        self.postal_codes: dict[str, PostalCode] = {}
-        for code, localities in by_code.items():
-            first = localities[0]
-            self.postal_codes[code] = PostalCode(
-                code=code,
-                localities=tuple(localities),
-                commune=first.commune,
-                nis_code=first.nis_code,
-                bassin_efe=first.bassin_efe,
-                lat=sum(loc.lat for loc in localities) / len(localities),
-                lon=sum(loc.lon for loc in localities) / len(localities),
-            )
-        with open(data_dir / "wallonia_communes.csv", encoding="utf-8", newline="") as fh:
-            self.communes: dict[str, Commune] = {
-                row["nis_code"]: Commune(
-                    nis_code=row["nis_code"],
-                    name=row["commune"],
-                    name_de=row["commune_de"],
-                    province=row["province"],
-                    bassin_efe=row["bassin_efe"],
-                    lat=float(row["latitude"]),
-                    lon=float(row["longitude"]),
-                    population=int(row["population"] or 0),
-                    postal_codes=tuple(row["postal_codes"].split()),
-                )
-                for row in csv.DictReader(fh)
-            }
+        self.postal_codes: dict[str, PostalCode] = _read_postal_codes(data_dir)
+        self.communes: dict[str, Commune] = _read_communes(data_dir)
         self.bassins: tuple[str, ...] = tuple(sorted({c.bassin_efe for c in self.communes.values()}))
+        # Names as people type them (any case, accents, hyphens): French and German commune names.
         self._communes_by_name: dict[str, list[Commune]] = defaultdict(list)
         for commune in self.communes.values():
-            self._communes_by_name[fold_name(commune.name)].append(commune)
-            if commune.name_de:
-                self._communes_by_name[fold_name(commune.name_de)].append(commune)
+            for name in filter(None, (commune.name, commune.name_de)):
+                self._communes_by_name[fold_name(name)].append(commune)
         self._localities_by_name: dict[str, list[Locality]] = defaultdict(list)
         for postal_code in self.postal_codes.values():
             for locality in postal_code.localities:
@@ -192,50 +183,64 @@ class Gazetteer:
         query = text.strip()
         if not query:
             raise UnknownPlace(text)
-        match = _LAT_LON.match(query)
-        if match:
-            lat, lon = float(match.group(1)), float(match.group(2))
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise InvalidCoordinates(text)
-            return Place(lat, lon, f"{lat:.5f}, {lon:.5f}")
-        if _POSTAL_CODE.match(query):
-            entry = self.postal_code(query)
-            if entry is None:
-                raise UnknownPlace(text)
-            label = f"{entry.code} {entry.main_locality.name if len(entry.localities) == 1 else entry.commune}"
-            return Place(entry.lat, entry.lon, label, postal_code=entry.code, nis_code=entry.nis_code)
-        if _NIS_CODE.match(query):
-            commune = self.commune(query)
-            if commune is None:
-                raise UnknownPlace(text)
-            return Place(commune.lat, commune.lon, commune.name, nis_code=commune.nis_code)
-        match = _POSTAL_CODE_AND_NAME.match(query)
-        if match:
-            loc = self.locality(match.group(1), match.group(2))
-            if loc is not None:
-                return Place(loc.lat, loc.lon, f"{loc.postal_code} {loc.name}",
-                             postal_code=loc.postal_code, nis_code=loc.nis_code)
-            entry = self.postal_code(match.group(1))
-            if entry is not None and fold_name(entry.commune) == fold_name(match.group(2)):
-                return self.resolve(entry.nis_code)
+        for shape, read in ((_LAT_LON, self._at_coordinates), (_POSTAL_CODE, self._at_postal_code),
+                            (_NIS_CODE, self._at_commune), (_POSTAL_CODE_AND_NAME, self._at_postal_code_and_name)):
+            match = shape.match(query)
+            if match:
+                return read(match, text)
+        return self._named(query, text)
+
+    def _at_coordinates(self, match: re.Match, text: str) -> Place:
+        lat, lon = float(match.group(1)), float(match.group(2))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise InvalidCoordinates(text)
+        return Place(lat, lon, f"{lat:.5f}, {lon:.5f}")
+
+    def _at_postal_code(self, match: re.Match, text: str) -> Place:
+        entry = self.postal_code(match.group(0))
+        if entry is None:
             raise UnknownPlace(text)
+        label = f"{entry.code} {entry.main_locality.name if len(entry.localities) == 1 else entry.commune}"
+        return Place(entry.lat, entry.lon, label, postal_code=entry.code, nis_code=entry.nis_code)
+
+    def _at_commune(self, match: re.Match, text: str) -> Place:
+        commune = self.commune(match.group(0))
+        if commune is None:
+            raise UnknownPlace(text)
+        return _commune_place(commune)
+
+    def _at_postal_code_and_name(self, match: re.Match, text: str) -> Place:
+        """"5000 Namur": a locality of that postal code, or its commune."""
+        loc = self.locality(match.group(1), match.group(2))
+        if loc is not None:
+            return _locality_place(loc)
+        entry = self.postal_code(match.group(1))
+        commune = self.commune(entry.nis_code) if entry is not None else None
+        if commune is not None and fold_name(entry.commune) == fold_name(match.group(2)):
+            return _commune_place(commune)
+        raise UnknownPlace(text)
+
+    def _named(self, query: str, text: str) -> Place:
+        """A commune's name (French or German), else a locality's; several: ambiguous."""
         communes = self.communes_named(query)
-        if len(communes) == 1:
-            commune = communes[0]
-            return Place(commune.lat, commune.lon, commune.name, nis_code=commune.nis_code)
         if len(communes) > 1:
             raise AmbiguousPlace(text, sorted(c.name for c in communes))
-        localities = self._localities_by_name.get(fold_name(query), [])
-        if len(localities) == 1:
-            loc = localities[0]
-            return Place(loc.lat, loc.lon, f"{loc.postal_code} {loc.name}",
-                         postal_code=loc.postal_code, nis_code=loc.nis_code)
+        if communes:
+            return _commune_place(communes[0])
+        localities = sorted(self._localities_by_name.get(fold_name(query), []), key=lambda loc: loc.postal_code)
         if len(localities) > 1:
-            raise AmbiguousPlace(
-                text, [f"{loc.postal_code} {loc.name}" for loc in
-                       sorted(localities, key=lambda loc: loc.postal_code)]
-            )
+            raise AmbiguousPlace(text, [f"{loc.postal_code} {loc.name}" for loc in localities])
+        if localities:
+            return _locality_place(localities[0])
         raise UnknownPlace(text)
+
+
+def _commune_place(commune: Commune) -> Place:
+    return Place(commune.lat, commune.lon, commune.name, nis_code=commune.nis_code)
+
+
+def _locality_place(loc: Locality) -> Place:
+    return Place(loc.lat, loc.lon, f"{loc.postal_code} {loc.name}", postal_code=loc.postal_code, nis_code=loc.nis_code)
 
 
 @lru_cache(maxsize=1)
