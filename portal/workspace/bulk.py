@@ -12,6 +12,7 @@ dates are ISO or DD/MM/YYYY (or real date cells); every entry of a fixed course 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -107,43 +108,73 @@ def entries_text(entries: list[dict[str, Any]]) -> str:
     return "; ".join(parts)
 
 
-def cell_value(column: str, value: Any) -> tuple[Any, list[str]]:
+Reading = tuple[Any, list[str]]  # the exchange value of a cell, and what is wrong with it
+
+
+def cell_value(column: str, value: Any) -> Reading:
     """The exchange value of one cell, and what is wrong with it (messages)."""
-    text = cell_text(value)
-    if column in LIST_COLUMNS:
-        canonical = {code.lower(): code for code in LIST_COLUMNS[column]}
-        items = [item.strip() for item in re.split(r"[,;]", text) if item.strip()]
-        return [canonical.get(item.lower(), item) for item in items], []
-    if column in BOOLEAN_COLUMNS:
-        if text == "":
-            return None, []
-        if text.lower() in YES or text.lower() in NO:
-            return text.lower() in YES, []
-        return None, [_("“%(value)s” is not yes or no.", value=quoted(text))]
-    if column in NUMBER_COLUMNS:
-        if text == "":
-            return None, []
-        try:
-            number = float(text.replace(",", ".").replace("\u202f", "").replace(" ", ""))
-            if number != number or number in (float("inf"), float("-inf")):
-                raise ValueError(text)
-        except ValueError:
-            return None, [_("“%(value)s” is not a number.", value=quoted(text))]
-        return json_number(number), []
-    if column in DATE_COLUMNS:
-        if text == "":
-            return None, []
-        try:
-            return parse_date(text), []
-        except ValueError:
-            return None, [_("“%(value)s” is not a date (YYYY-MM-DD or DD/MM/YYYY).", value=quoted(text))]
-    if column == "entries":
-        return parse_entries(text)
-    if column in ("ref", "site"):
-        return (ref_key(text) or None), []
-    if column in CODE_COLUMNS:
-        canonical = {code.lower(): code for code in CODE_COLUMNS[column]}
-        return (canonical.get(text.lower(), text) if text else None), []
+    return _reader_for(column)(column, cell_text(value))
+
+
+def _reader_for(column: str) -> Callable[[str, str], Reading]:
+    for columns, reader in ((LIST_COLUMNS, _read_list), (BOOLEAN_COLUMNS, _read_boolean),
+                            (NUMBER_COLUMNS, _read_number), (DATE_COLUMNS, _read_date),
+                            (("entries",), _read_entries), (("ref", "site"), _read_ref),
+                            (CODE_COLUMNS, _read_code)):
+        if column in columns:
+            return reader
+    return _read_text
+
+
+def _read_list(column: str, text: str) -> Reading:
+    canonical = {code.lower(): code for code in LIST_COLUMNS[column]}
+    items = [item.strip() for item in re.split(r"[,;]", text) if item.strip()]
+    return [canonical.get(item.lower(), item) for item in items], []
+
+
+def _read_boolean(column: str, text: str) -> Reading:
+    if text == "":
+        return None, []
+    if text.lower() in YES or text.lower() in NO:
+        return text.lower() in YES, []
+    return None, [_("“%(value)s” is not yes or no.", value=quoted(text))]
+
+
+def _read_number(column: str, text: str) -> Reading:
+    if text == "":
+        return None, []
+    try:
+        number = float(text.replace(",", ".").replace("\u202f", "").replace(" ", ""))
+        if not math.isfinite(number):
+            raise ValueError(text)
+    except ValueError:
+        return None, [_("“%(value)s” is not a number.", value=quoted(text))]
+    return json_number(number), []
+
+
+def _read_date(column: str, text: str) -> Reading:
+    if text == "":
+        return None, []
+    try:
+        return parse_date(text), []
+    except ValueError:
+        return None, [_("“%(value)s” is not a date (YYYY-MM-DD or DD/MM/YYYY).", value=quoted(text))]
+
+
+def _read_entries(column: str, text: str) -> Reading:
+    return parse_entries(text)
+
+
+def _read_ref(column: str, text: str) -> Reading:
+    return (ref_key(text) or None), []
+
+
+def _read_code(column: str, text: str) -> Reading:
+    canonical = {code.lower(): code for code in CODE_COLUMNS[column]}
+    return (canonical.get(text.lower(), text) if text else None), []
+
+
+def _read_text(column: str, text: str) -> Reading:
     return (text or None), []
 
 
@@ -168,29 +199,13 @@ def courses_from_sheet(sheet: Sheet, stored: Mapping[str, dict[str, Any]],
     A column left out of the file keeps each stored course's value (``stored``: this operator's
     courses by ref); a row without ref gets ``make_ref(title, refs of the file)``: unique in the file too."""
     found = SheetCourses()
-    problems = found.problems
     taken = {ref_key(cell_text(row.get("ref"))) for _number, row in sheet.rows} - {""}
     for number, row in sheet.rows:
-        if "" in row:
-            problems.append(Problem(_("There is a value in column %(letter)s, which has no name in the first row.",
-                                      letter=row[""]), row=number))
-        course: dict[str, Any] = {}
-        for column in sheet.columns:
-            if column in READ_ONLY_COLUMNS or column == VERSION_COLUMN:
-                continue
-            value, messages = cell_value(column, row.get(column))
-            course[column] = value
-            problems += [Problem(message, row=number, column=column) for message in messages]
+        course = _row_course(sheet, number, row, found.problems)
         if not course.get("ref"):
             course["ref"] = _fresh_ref(course.get("title") or "", make_ref, taken)
             found.made_refs.append(course["ref"])
-        version = cell_text(row.get(VERSION_COLUMN))
-        if version.isascii() and version.isdigit():
-            found.versions[course["ref"]] = int(version)
-        elif version:
-            problems.append(Problem(_("“%(value)s” is not a version number: keep the number the export wrote, or "
-                                      "leave the cell empty.", value=quoted(version)), row=number,
-                                    column=VERSION_COLUMN))
+        _read_version(number, row, course["ref"], found)
         kept = stored.get(course["ref"])
         if kept is not None:
             for key in COURSE_KEYS:
@@ -198,11 +213,36 @@ def courses_from_sheet(sheet: Sheet, stored: Mapping[str, dict[str, Any]],
                     course[key] = kept[key]
         found.courses.append(course)
         found.numbers.append(number)
-        if len(problems) >= max_problems:
-            del problems[max_problems:]
+        if len(found.problems) >= max_problems:
+            del found.problems[max_problems:]
             found.stopped = True
             break
     return found
+
+
+def _row_course(sheet: Sheet, number: int, row: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    """The course of a row's cells (exchange form), adding the cells' problems to ``problems``."""
+    if "" in row:
+        problems.append(Problem(_("There is a value in column %(letter)s, which has no name in the first row.",
+                                  letter=row[""]), row=number))
+    course: dict[str, Any] = {}
+    for column in sheet.columns:
+        if column in READ_ONLY_COLUMNS or column == VERSION_COLUMN:
+            continue
+        course[column], messages = cell_value(column, row.get(column))
+        problems += [Problem(message, row=number, column=column) for message in messages]
+    return course
+
+
+def _read_version(number: int, row: dict[str, Any], ref: str, found: SheetCourses) -> None:
+    """The course version the row was exported from, if the file has it."""
+    version = cell_text(row.get(VERSION_COLUMN))
+    if version.isascii() and version.isdigit():
+        found.versions[ref] = int(version)
+    elif version:
+        found.problems.append(Problem(_("“%(value)s” is not a version number: keep the number the export wrote, or "
+                                        "leave the cell empty.", value=quoted(version)), row=number,
+                                      column=VERSION_COLUMN))
 
 
 def _fresh_ref(title: str, make_ref: Callable[[str, set[str]], str], taken: set[str]) -> str:
@@ -214,23 +254,19 @@ def _fresh_ref(title: str, make_ref: Callable[[str, set[str]], str], taken: set[
 
 def course_row(course: dict[str, Any], site_address: str = "", version: int | None = None) -> dict[str, Any]:
     """A course (exchange form) as the cells of its row: dates as dates, numbers as numbers."""
-    row: dict[str, Any] = {}
-    for column in COLUMNS:
-        if column == "site_address":
-            row[column] = site_address or None
-        elif column == VERSION_COLUMN:
-            row[column] = version
-        elif column in LIST_COLUMNS:
-            row[column] = ", ".join(course[column]) or None
-        elif column in BOOLEAN_COLUMNS:
-            row[column] = "yes" if course[column] else "no"
-        elif column in DATE_COLUMNS:
-            row[column] = dt.date.fromisoformat(course[column]) if course[column] else None
-        elif column == "entries":
-            row[column] = entries_text(course["entries"]) or None
-        else:
-            row[column] = course[column]
-    return row
+    special = {"site_address": site_address or None, VERSION_COLUMN: version,
+               "entries": entries_text(course["entries"]) or None}
+    return {column: special[column] if column in special else _cell_of(column, course[column]) for column in COLUMNS}
+
+
+def _cell_of(column: str, value: Any) -> Any:
+    if column in LIST_COLUMNS:
+        return ", ".join(value) or None
+    if column in BOOLEAN_COLUMNS:
+        return "yes" if value else "no"
+    if column in DATE_COLUMNS:
+        return dt.date.fromisoformat(value) if value else None
+    return value
 
 
 # -- errors of the exchange format, said for the file ----------------------------------------

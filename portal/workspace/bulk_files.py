@@ -157,20 +157,7 @@ def sheet_of(records: list[tuple[int, list[str]]]) -> Sheet:
         raise FileRefused(Problem(_("The file is empty.")))
     (header_row, header), data = records[0], records[1:]
     names = [cell.lstrip("\ufeff").strip().lower() for cell in header]
-    problems, seen, unknown = [], set(), set()
-    for name in names:
-        if name and name not in COLUMNS:
-            if name not in unknown:  # named once, however often it comes
-                problems.append(Problem(_("Unknown column “%(column)s”. The columns are: %(columns)s.",
-                                          column=name, columns=", ".join(COLUMNS)), column=name))
-            unknown.add(name)
-        elif name and name in seen:
-            problems.append(Problem(_("The column “%(column)s” appears twice.", column=name), column=name))
-        seen.add(name)
-    for name in REQUIRED_COLUMNS:
-        if name not in seen:
-            problems.append(Problem(_("The column “%(column)s” is missing (row %(row)s holds the column names).",
-                                      column=name, row=header_row)))
+    problems = _header_problems(names, header_row)
     if len(data) > MAX_ROWS:
         problems.append(Problem(_("The file has more than %(max)s rows: split it.", max=MAX_ROWS)))
     if problems:
@@ -178,16 +165,39 @@ def sheet_of(records: list[tuple[int, list[str]]]) -> Sheet:
     if not data:
         raise FileRefused(Problem(_("The file has no course: only the row of column names.")))
     sheet = Sheet(columns=[name for name in names if name])
-    for number, cells in data:
-        row: dict[str, Any] = {}
-        for index, cell in enumerate(cells):
-            name = names[index] if index < len(names) else ""
-            if name:
-                row[name] = cell
-            elif cell:
-                row.setdefault("", get_column_letter(index + 1))
-        sheet.rows.append((number, row))
+    sheet.rows = [(number, _named_cells(names, cells)) for number, cells in data]
     return sheet
+
+
+def _header_problems(names: list[str], header_row: int) -> list[Problem]:
+    """Unknown columns (each named once, however often it comes), columns given twice, required
+    columns missing."""
+    problems, seen, unknown = [], set(), set()
+    for name in names:
+        if name and name not in COLUMNS:
+            if name not in unknown:
+                problems.append(Problem(_("Unknown column “%(column)s”. The columns are: %(columns)s.",
+                                          column=name, columns=", ".join(COLUMNS)), column=name))
+            unknown.add(name)
+        elif name and name in seen:
+            problems.append(Problem(_("The column “%(column)s” appears twice.", column=name), column=name))
+        seen.add(name)
+    problems += [Problem(_("The column “%(column)s” is missing (row %(row)s holds the column names).",
+                           column=name, row=header_row)) for name in REQUIRED_COLUMNS if name not in seen]
+    return problems
+
+
+def _named_cells(names: list[str], cells: list[str]) -> dict[str, Any]:
+    """A row's cells by column name; a value under a column without a name is kept under "" (its
+    letter), so that the row can say so."""
+    row: dict[str, Any] = {}
+    for index, cell in enumerate(cells):
+        name = names[index] if index < len(names) else ""
+        if name:
+            row[name] = cell
+        elif cell:
+            row.setdefault("", get_column_letter(index + 1))
+    return row
 
 
 def csv_bytes(rows: list[dict[str, Any]]) -> bytes:

@@ -135,30 +135,34 @@ def _run(document: Any, today: dt.date, problems: list[Problem], rows: SheetCour
     problems = problems[:MAX_PROBLEMS]
     if len(problems) == MAX_PROBLEMS or (rows is not None and rows.stopped):
         return BulkOutcome(sorted(problems, key=Problem.sort_key), stopped=True)
-    stopped = conflict = False
+    versions, made_refs = (rows.versions, rows.made_refs) if rows is not None else (None, ())
     try:
         # With problems already found, the import still runs (rolled back) to list its own too.
         summary = import_offer(document, get_gazetteer(), today, actor=actor, source=source,
                                check_only=check_only or bool(problems), max_errors=MAX_PROBLEMS - len(problems),
-                               keep_newer=not overwrite, versions=rows.versions if rows else None,
-                               new_courses=rows.made_refs if rows else ())
-    except OfferDocumentError as exc:
-        problems = problems + (bulk.json_problems(exc.errors) if rows is None
-                               else bulk.sheet_problems(exc.errors, rows.numbers, rows.courses))
-        stopped = exc.stopped
-    except NewerChanges as exc:
-        newer = exc.changes[:MAX_PROBLEMS - len(problems)]
-        conflict = not problems  # refused for the newer changes alone
-        stopped = len(newer) < len(exc.changes)
-        problems = problems + _newer_problems(newer, rows)
+                               keep_newer=not overwrite, versions=versions, new_courses=made_refs)
+    except (OfferDocumentError, NewerChanges) as exc:
+        return _refused(exc, problems, rows)
     except (WriteConflict, StaleDataError):
         db.session.rollback()
         return BulkOutcome([Problem(_("Someone saved some of the same courses at the same moment: nothing was "
                                       "saved from this file. Look at your courses, then import it again."))],
                            conflict=True)
     if problems:
-        return BulkOutcome(sorted(problems, key=Problem.sort_key), stopped=stopped, conflict=conflict)
+        return BulkOutcome(sorted(problems, key=Problem.sort_key))
     return BulkOutcome([], summary, check_only)
+
+
+def _refused(exc: OfferDocumentError | NewerChanges, problems: list[Problem], rows: SheetCourses | None) -> BulkOutcome:
+    """The import's own problems after the file's: the format's errors, or the courses changed
+    since the file was made (a conflict when they are the only reason)."""
+    if isinstance(exc, OfferDocumentError):
+        found = bulk.json_problems(exc.errors) if rows is None else bulk.sheet_problems(exc.errors, rows.numbers,
+                                                                                        rows.courses)
+        return BulkOutcome(sorted(problems + found, key=Problem.sort_key), stopped=exc.stopped)
+    newer = exc.changes[:MAX_PROBLEMS - len(problems)]
+    return BulkOutcome(sorted(problems + _newer_problems(newer, rows), key=Problem.sort_key),
+                       stopped=len(newer) < len(exc.changes), conflict=not problems)
 
 
 def _newer_problems(changes: list[NewerChange], rows: SheetCourses | None) -> list[Problem]:
@@ -252,48 +256,70 @@ def _by_ref(model: type, refs: Iterable[str], *options: Any) -> dict[str, Any]:
 
 def _outside_bassin(document: Any, bassin: str) -> list[Problem]:
     """What a bassin's import may not touch: sites elsewhere, operators present only elsewhere."""
-    gazetteer = get_gazetteer()
-    operator_refs, site_refs, course_refs = refs_in(document)
-    course_sites = [_ref(c.get("site")) for _i, o in _operators_in(document) for _j, c in _items(o, "courses")]
-    operators = _by_ref(Operator, operator_refs)
-    sites = _by_ref(Site, site_refs + [ref for ref in course_sites if ref])
-    courses = _by_ref(Course, course_refs, selectinload(Course.site))
+    boundary = _BassinBoundary(document, bassin)
     problems = []
     for o_index, operator in _operators_in(document):
         path = f"operators[{o_index}]"
-        stored = operators.get(_ref(operator.get("ref")))
-        elsewhere = operator_bassins(stored) - {bassin} if stored is not None else set()
-        if stored is not None and bassin not in operator_bassins(stored):
-            problems.append(Problem(_("The operator “%(ref)s” has no site in the bassin %(bassin)s: only its own "
-                                      "users or an admin can change it.", ref=stored.ref, bassin=bassin),
-                                    path=f"{path}.ref"))
-        elif elsewhere:
-            # Its name and contact are shown in other bassins too: they are not this bassin's to change.
-            current = operator_dict(stored, with_children=False)
-            for key in sorted(set(current) - {"ref"}):
-                if operator.get(key) != current[key]:
-                    problems.append(Problem(_("The operator “%(ref)s” also gives courses in %(other)s: only its own "
-                                              "users or an admin can change its %(field)s.", ref=stored.ref,
-                                              other=", ".join(sorted(elsewhere)), field=key),
-                                            path=f"{path}.{key}"))
+        problems += boundary.operator_problems(operator, path)
         for s_index, site in _items(operator, "sites"):
-            postal = gazetteer.postal_code(site["postal_code"]) if isinstance(site.get("postal_code"), str) else None
-            if postal is not None and postal.bassin_efe != bassin:
-                problems.append(Problem(_("%(code)s is in the bassin %(other)s, not in %(bassin)s.",
-                                          code=postal.code, other=postal.bassin_efe, bassin=bassin),
-                                        path=f"{path}.sites[{s_index}].postal_code"))
-            found = sites.get(_ref(site.get("ref")))
-            if found is not None and found.bassin_efe != bassin:
-                problems.append(Problem(_("The site “%(ref)s” is in the bassin %(other)s.", ref=found.ref,
-                                          other=found.bassin_efe), path=f"{path}.sites[{s_index}].ref"))
+            problems += boundary.site_problems(site, f"{path}.sites[{s_index}]")
         own = {_ref(site.get("ref")) for _i, site in _items(operator, "sites")}
         for c_index, course in _items(operator, "courses"):
-            found = sites.get(_ref(course.get("site")))
-            if _ref(course.get("site")) not in own and found is not None and found.bassin_efe != bassin:
-                problems.append(Problem(_("The site “%(ref)s” is in the bassin %(other)s.", ref=found.ref,
-                                          other=found.bassin_efe), path=f"{path}.courses[{c_index}].site"))
-            kept = courses.get(_ref(course.get("ref")))
-            if kept is not None and kept.site.bassin_efe != bassin:
-                problems.append(Problem(_("The course “%(ref)s” is given in the bassin %(other)s.", ref=kept.ref,
-                                          other=kept.site.bassin_efe), path=f"{path}.courses[{c_index}].ref"))
+            problems += boundary.course_problems(course, own, f"{path}.courses[{c_index}]")
     return problems
+
+
+class _BassinBoundary:
+    """The stored operators, sites and courses a bassin's document names, and what of them lies
+    outside the bassin."""
+
+    def __init__(self, document: Any, bassin: str) -> None:
+        self.bassin, self.gazetteer = bassin, get_gazetteer()
+        operator_refs, site_refs, course_refs = refs_in(document)
+        course_sites = [_ref(c.get("site")) for _i, o in _operators_in(document) for _j, c in _items(o, "courses")]
+        self.operators = _by_ref(Operator, operator_refs)
+        self.sites = _by_ref(Site, site_refs + [ref for ref in course_sites if ref])
+        self.courses = _by_ref(Course, course_refs, selectinload(Course.site))
+
+    def operator_problems(self, operator: dict[str, Any], path: str) -> list[Problem]:
+        stored = self.operators.get(_ref(operator.get("ref")))
+        if stored is None:
+            return []
+        bassins = operator_bassins(stored)
+        if self.bassin not in bassins:
+            return [Problem(_("The operator “%(ref)s” has no site in the bassin %(bassin)s: only its own users or an "
+                              "admin can change it.", ref=stored.ref, bassin=self.bassin), path=f"{path}.ref")]
+        elsewhere = ", ".join(sorted(bassins - {self.bassin}))
+        if not elsewhere:
+            return []
+        # Its name and contact are shown in other bassins too: they are not this bassin's to change.
+        current = operator_dict(stored, with_children=False)
+        return [Problem(_("The operator “%(ref)s” also gives courses in %(other)s: only its own users or an admin "
+                          "can change its %(field)s.", ref=stored.ref, other=elsewhere, field=key),
+                        path=f"{path}.{key}")
+                for key in sorted(set(current) - {"ref"}) if operator.get(key) != current[key]]
+
+    def site_problems(self, site: dict[str, Any], path: str) -> list[Problem]:
+        problems = []
+        postal = (self.gazetteer.postal_code(site["postal_code"]) if isinstance(site.get("postal_code"), str)
+                  else None)
+        if postal is not None and postal.bassin_efe != self.bassin:
+            problems.append(Problem(_("%(code)s is in the bassin %(other)s, not in %(bassin)s.", code=postal.code,
+                                      other=postal.bassin_efe, bassin=self.bassin), path=f"{path}.postal_code"))
+        found = self.sites.get(_ref(site.get("ref")))
+        if found is not None and found.bassin_efe != self.bassin:
+            problems.append(Problem(_("The site “%(ref)s” is in the bassin %(other)s.", ref=found.ref,
+                                      other=found.bassin_efe), path=f"{path}.ref"))
+        return problems
+
+    def course_problems(self, course: dict[str, Any], own_sites: set[str | None], path: str) -> list[Problem]:
+        problems = []
+        found = self.sites.get(_ref(course.get("site")))
+        if _ref(course.get("site")) not in own_sites and found is not None and found.bassin_efe != self.bassin:
+            problems.append(Problem(_("The site “%(ref)s” is in the bassin %(other)s.", ref=found.ref,
+                                      other=found.bassin_efe), path=f"{path}.site"))
+        kept = self.courses.get(_ref(course.get("ref")))
+        if kept is not None and kept.site.bassin_efe != self.bassin:
+            problems.append(Problem(_("The course “%(ref)s” is given in the bassin %(other)s.", ref=kept.ref,
+                                      other=kept.site.bassin_efe), path=f"{path}.ref"))
+        return problems
