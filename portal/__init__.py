@@ -33,6 +33,12 @@ def register_secret_key(app: Flask) -> None:
 
     if app.config.get("SECRET_KEY"):
         return
+    if app.config.get("ENVIRONMENT") == "production":
+        from portal.urls import MissingSetting
+
+        # Several servers must sign with the same key, and a key kept in instance/ is lost with it.
+        raise MissingSetting("PASSERELLE_ENV=production needs SECRET_KEY (a long random value, the same on "
+                             "every server)")
     protect_instance_dir(INSTANCE_DIR)
     key_file = INSTANCE_DIR / "secret_key"
     if create_private_file(key_file):

@@ -64,7 +64,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Passerelle <no-reply@passerelle.invalid>")
     # Address of the portal in e-mails sent from the command line (no request to read it from).
-    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
+    # "production": the settings that may not be guessed (PUBLIC_URL, SECRET_KEY) must be given.
+    ENVIRONMENT = os.environ.get("PASSERELLE_ENV", "development")
     # How long e-mailed links stay valid.
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
     PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))

@@ -10,9 +10,24 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 
+# Where ./scripts/serve listens by default: the address of a development copy without PUBLIC_URL.
+DEVELOPMENT_PUBLIC_URL = "http://127.0.0.1:5000"
+
+
+class MissingSetting(RuntimeError):
+    """A production configuration lacks a setting that cannot be guessed."""
+
 
 def check_public_url(app: Flask) -> None:
-    """Refuse to start with a PUBLIC_URL that is not an absolute http(s) address."""
+    """Refuse to start with a PUBLIC_URL that is not an absolute http(s) address, or without one
+    in production (every absolute link is built from it); a development copy defaults to
+    DEVELOPMENT_PUBLIC_URL."""
+    if not app.config.get("PUBLIC_URL"):
+        if app.config.get("ENVIRONMENT") == "production":
+            raise MissingSetting("PASSERELLE_ENV=production needs PUBLIC_URL, the portal's public address "
+                                 "(like https://passerelle.example.org): every link of pages, the API and e-mails "
+                                 "is built from it")
+        app.config["PUBLIC_URL"] = DEVELOPMENT_PUBLIC_URL
     parts = urlsplit(app.config["PUBLIC_URL"])
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ValueError(f"PUBLIC_URL must be an absolute http(s) address, like https://passerelle.example.org "

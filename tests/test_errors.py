@@ -46,3 +46,66 @@ def test_a_bug_under_the_api_is_a_json_500(failing_app):
     response = failing_app.test_client().get("/api/v1/explode")
     assert response.status_code == 500
     assert response.get_json()["error"]["code"] == "internal_error"
+
+
+# -- every error page speaks the visitor's language --------------------------------------------
+@pytest.fixture()
+def erring_app(tmp_path):
+    """A route per error, raised as early as a view can (before it touches anything)."""
+    from flask import abort
+    from flask_wtf.csrf import CSRFError
+
+    app = make_app(f"sqlite:///{tmp_path / 'errors.db'}", PROPAGATE_EXCEPTIONS=False, MAX_CONTENT_LENGTH=1000)
+
+    def fail(status: int):
+        if status == 0:
+            raise CSRFError("The CSRF token has expired.")
+        if status == 500:
+            raise RuntimeError("a bug")
+        abort(status)
+
+    app.add_url_rule("/fail/<int:status>", "fail", fail, methods=["GET", "POST"])
+    with app.app_context():
+        from portal.extensions import db
+
+        db.create_all()
+    return app
+
+
+FRENCH = {
+    0: "Ce formulaire a expiré", 400: "Cette demande n'est pas valable", 403: "Vous ne pouvez pas ouvrir cette page",
+    404: "Page introuvable", 405: "Cette action n'est pas possible ici", 413: "Ce fichier est trop grand",
+    429: "Trop d'essais", 500: "Un problème est survenu", 503: "Le service est occupé",
+}
+ENGLISH = {
+    0: "This form has expired", 400: "This request is not valid", 403: "You may not open this page",
+    404: "Page not found", 405: "This action is not possible here", 413: "This file is too large",
+    429: "Too many tries", 500: "Something went wrong", 503: "The service is busy",
+}
+# What werkzeug says of each status: never shown to people.
+WERKZEUG = ("You don't have the permission", "The browser (or proxy) sent a request", "The data value transmitted",
+            "Too Many Requests", "The server is temporarily unable", "The CSRF token")
+
+
+@pytest.mark.parametrize("status", sorted(FRENCH))
+@pytest.mark.parametrize("language, words", [("fr", FRENCH), ("en", ENGLISH)])
+def test_every_error_page_speaks_the_visitors_language(erring_app, status, language, words):
+    client = erring_app.test_client()
+    headers = {"Accept-Language": language}
+    response = client.get(f"/fail/{status}", headers=headers)
+    page = response.get_data(as_text=True)
+    assert response.status_code == (status or 400)
+    assert f'<html lang="{language}"' in page
+    assert f"<h1>{words[status]}</h1>".replace("'", "&#39;") in page
+    assert not any(phrase in page for phrase in WERKZEUG), page
+
+
+@pytest.mark.parametrize("language, heading", [("fr", "Ce fichier est trop grand"), ("en", "This file is too large")])
+def test_a_request_too_large_and_a_bad_character_speak_the_visitors_language(erring_app, language, heading):
+    client = erring_app.test_client()
+    headers = {"Accept-Language": language}
+    too_large = client.post("/fail/404", data={"text": "x" * 5000}, headers=headers)
+    assert too_large.status_code == 413 and heading in too_large.get_data(as_text=True)
+    nul = client.get("/?q=%00", headers=headers)
+    assert nul.status_code == 400 and ("Cette demande" if language == "fr" else "This request") in nul.get_data(
+        as_text=True)

@@ -69,3 +69,23 @@ def test_a_public_url_that_is_not_an_absolute_address_stops_the_start(app, publi
     monkeypatch.setitem(app.config, "PUBLIC_URL", public_url)
     with pytest.raises(ValueError, match="PUBLIC_URL"):
         check_public_url(app)
+
+
+def test_production_refuses_to_start_without_its_address_or_key(tmp_path):
+    from portal.urls import MissingSetting
+    from tests.conftest import make_app
+
+    url = f"sqlite:///{tmp_path / 'prod.db'}"
+    with pytest.raises(MissingSetting, match="PUBLIC_URL"):
+        make_app(url, ENVIRONMENT="production", PUBLIC_URL="")
+    with pytest.raises(MissingSetting, match="SECRET_KEY"):
+        make_app(url, ENVIRONMENT="production", SECRET_KEY="", PUBLIC_URL="https://passerelle.example.org")
+    app = make_app(url, ENVIRONMENT="production", PUBLIC_URL="https://passerelle.example.org")
+    assert app.config["PUBLIC_URL"] == "https://passerelle.example.org"
+
+
+def test_a_development_copy_without_an_address_links_to_the_local_server(tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'dev.db'}", PUBLIC_URL="")
+    assert app.config["PUBLIC_URL"] == "http://127.0.0.1:5000"

@@ -6,6 +6,7 @@ import xstatic.pkg.leaflet as xstatic_leaflet
 import xstatic.pkg.leaflet_markercluster as xstatic_markercluster
 from flask import abort, current_app, jsonify, render_template, request, send_from_directory
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -49,20 +50,37 @@ def favicon():
     return send_from_directory(current_app.static_folder, "favicon.ico", max_age=VENDOR_MAX_AGE)
 
 
+def _error_words(exc: HTTPException) -> tuple[str, str]:
+    """The heading and the sentence of an error page, in the visitor's language: never the
+    framework's English description."""
+    if isinstance(exc, CSRFError):
+        return (_("This form has expired"),
+                _("For your safety, a form works for a limited time. Go back, reload the page and send it again."))
+    words = {
+        400: (_("This request is not valid"), _("The address or the form holds something we cannot read. Go back "
+                                                "and try again.")),
+        403: (_("You may not open this page"), _("This page belongs to another account. Sign in with the right "
+                                                 "account, or go back.")),
+        404: (_("Page not found"), _("This page does not exist, or the course is no longer shown. "
+                                     "Search again to find a course.")),
+        405: (_("This action is not possible here"), _("Go back to the search page.")),
+        413: (_("This file is too large"), _("Send a smaller file, or split it.")),
+        429: (_("Too many tries"), _("Wait a few minutes, then try again.")),
+        503: (_("The service is busy"), _("Try again in a few moments.")),
+    }
+    return words.get(exc.code or 500, (_("Something went wrong"), _("Sorry, this is our fault. Please try again in "
+                                                                    "a moment.")))
+
+
 @bp.app_errorhandler(HTTPException)
 def html_error(exc: HTTPException):
     if request.path.startswith("/api/"):
         from portal.api.errors import http_error
 
         return http_error(exc)
-    status = exc.code or 500
-    headings = {404: _("Page not found"), 405: _("This action is not possible here"),
-                400: _("This request is not valid")}
-    messages = {404: _("This page does not exist, or the course is no longer shown. "
-                       "Search again to find a course."),
-                405: _("Go back to the search page.")}
-    return render_template("errors/error.html", heading=headings.get(status, _("Something went wrong")),
-                           message=messages.get(status, exc.description)), status, error_headers(exc)
+    heading, message = _error_words(exc)
+    return (render_template("errors/error.html", heading=heading, message=message), exc.code or 500,
+            error_headers(exc))
 
 
 def error_headers(exc: HTTPException) -> list[tuple[str, str]]:

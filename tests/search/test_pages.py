@@ -893,3 +893,16 @@ def test_page_weight_of_the_first_load(client, record_property):
     record_property("map_assets", {"bytes": map_total, "requests": len(map_urls)})
     print(f"map assets: {map_total} bytes in {len(map_urls)} requests")
     assert map_total <= 350 * 1024
+
+
+def test_public_pages_show_organisations_the_way_in(client):
+    """An organisation that gives courses finds how to list them from any public page."""
+    for path in ("/", "/embed", "/nulle-part"):
+        response = client.get(path)
+        doc = parse(response.get_data(as_text=True))
+        links = {a["href"]: a.text for a in doc.select("footer a[href]")}
+        if path == "/embed":
+            assert "/inscription" not in links  # the embedded search has no site chrome
+            continue
+        assert links.get("/inscription") == "Publiez vos cours sur Passerelle : c'est gratuit"
+        assert "/connexion" in links
