@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import format_decimal
 from werkzeug.datastructures import MultiDict
 
+from portal import labels
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer import codes, rules
 from portal.permissions import public
@@ -141,7 +142,7 @@ def inject_site_settings():
 @bp.record_once
 def register_template_globals(state) -> None:
     # Globals (not context) so that imported macros see them too.
-    state.app.jinja_env.globals.update(forms=forms, codes=codes, rules=rules)
+    state.app.jinja_env.globals.update(forms=forms, codes=codes, rules=rules, labels=labels)
 
 
 @bp.app_context_processor
