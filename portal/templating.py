@@ -8,12 +8,13 @@ from typing import Any
 from flask import Flask, current_app, url_for
 from flask_babel import format_decimal, get_locale
 
+from portal import labels
 from portal.offer import codes, rules
 from portal.search import forms
 
 
 def register_templating(app: Flask) -> None:
-    app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules)
+    app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels)
     app.context_processor(site_settings)
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")

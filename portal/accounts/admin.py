@@ -13,6 +13,7 @@ from portal.accounts.services import normalise_email
 from portal.extensions import db
 
 ACTIONS = ("disabled", "enabled", "second_factor_reset", "access_removed")
+SOURCES = ("web", "cli")  # the admins' page of the workspace, or the command line
 
 
 class AdminRefusal(ValueError):

@@ -3,20 +3,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
+from portal import labels
 from portal.accounts.services import MIN_PASSWORD_LENGTH
-from portal.offer import codes
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-OPERATOR_KIND_LABELS = {
-    "asbl": _l("Non-profit association (ASBL)"), "cisp": _l("CISP (socio-professional integration centre)"),
-    "promotion_sociale": _l("Adult education school (promotion sociale)"), "lire_et_ecrire": _l("Lire et Écrire"),
-    "cpas": _l("CPAS"), "cri": _l("Regional integration centre (CRI)"), "forem": _l("Forem"),
-    "commune": _l("Municipality"), "other": _l("Other"),
-}
-assert set(OPERATOR_KIND_LABELS) == set(codes.OPERATOR_KINDS)
 
 
 def _email_field(label=None):
@@ -67,8 +59,7 @@ class ConfirmForm(FlaskForm):
 class SignupForm(FlaskForm):
     organisation = StringField(_l("Name of your organisation"), validators=[
         DataRequired(message=_l("Give the name of your organisation.")), Length(max=200)])
-    kind = SelectField(_l("Kind of organisation"),
-                       choices=[SelectChoice(code, label) for code, label in OPERATOR_KIND_LABELS.items()])
+    kind = SelectField(_l("Kind of organisation"), choices=labels.choices(labels.OPERATOR_KINDS))
     postal_code = StringField(_l("Postal code of your main address"), validators=[
         DataRequired(message=_l("Give a postal code.")),
         Regexp(r"^\s*\d{4}\s*$", message=_l("A Belgian postal code has 4 digits."))])

@@ -67,6 +67,15 @@ def is_joinable(entry: Entry, on: dt.date) -> bool:
     return entry.status != "full" and (entry.registration_deadline is None or entry.registration_deadline >= on)
 
 
+# What a person can do about one entry: its status, or "closed" when its deadline has passed.
+ENTRY_STATES: tuple[str, ...] = ("open", "waiting_list", "full", "closed")
+
+
+def entry_state(entry: Entry, on: dt.date) -> str:
+    """"open", "waiting_list", "full", or "closed" (not full, but its deadline has passed)."""
+    return entry.status if entry.status == "full" or is_joinable(entry, on) else "closed"
+
+
 @dataclass(frozen=True)
 class NextEntry:
     start: dt.date
@@ -155,6 +164,7 @@ def availability(following: NextEntry | None, on: dt.date, state: str = "joinabl
 
 
 AGEING_DAYS = 150
+FRESHNESS: tuple[str, ...] = ("fresh", "ageing", "stale", "hidden")
 
 
 def freshness(course: Course, on: dt.date) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from portal import labels
 from portal.offer import rules
 from portal.offer.models import Course, Entry
-from portal.search import forms
 from portal.search.filters import CourseFilters
 from portal.search.queries import CourseHit
 
@@ -46,9 +46,9 @@ def chips_for(filters: CourseFilters, args: Mapping[str, str],
     if filters.radius_km is not None:
         chips.append(Chip(_("Within %(km)s km", km=f"{filters.radius_km:g}"), without("radius_km")))
     for kind in filters.kinds:
-        chips.append(Chip(str(forms.KIND_LABELS[kind]), without("kind", kind)))
+        chips.append(Chip(labels.label(labels.KINDS, kind), without("kind", kind)))
     if filters.level:
-        chips.append(Chip(_("Level %(level)s", level=forms.LEVEL_LABELS[filters.level]), without("level")))
+        chips.append(Chip(_("Level %(level)s", level=labels.label(labels.LEVELS, filters.level)), without("level")))
     if filters.start_from:
         chips.append(Chip(_("Start from %(date)s", date=format_date(filters.start_from, "long")),
                           without("start_from")))
@@ -56,9 +56,9 @@ def chips_for(filters: CourseFilters, args: Mapping[str, str],
         chips.append(Chip(_("Start by %(date)s", date=format_date(filters.start_until, "long")),
                           without("start_until")))
     for part in filters.parts_of_day:
-        chips.append(Chip(str(forms.PART_OF_DAY_LABELS[part]), without("part_of_day", part)))
+        chips.append(Chip(labels.label(labels.PARTS_OF_DAY, part), without("part_of_day", part)))
     for day in filters.days:
-        chips.append(Chip(str(forms.DAY_LABELS[day]), without("day", day)))
+        chips.append(Chip(labels.label(labels.DAYS, day), without("day", day)))
     if filters.free:
         chips.append(Chip(_("Free"), without("free")))
     if filters.childcare:
@@ -66,9 +66,9 @@ def chips_for(filters: CourseFilters, args: Mapping[str, str],
     if filters.job_oriented:
         chips.append(Chip(_("Towards a job"), without("job_oriented")))
     if filters.sector:
-        chips.append(Chip(str(forms.SECTOR_LABELS[filters.sector]), without("sector")))
+        chips.append(Chip(labels.label(labels.SECTORS, filters.sector), without("sector")))
     if filters.audience:
-        chips.append(Chip(_("For: %(who)s", who=forms.AUDIENCE_LABELS[filters.audience]), without("audience")))
+        chips.append(Chip(_("For: %(who)s", who=labels.label(labels.AUDIENCES, filters.audience)), without("audience")))
     if filters.bassin:
         chips.append(Chip(_("Area: %(bassin)s", bassin=filters.bassin), without("bassin")))
     return chips
@@ -87,8 +87,7 @@ class EntryRow:
     registration_deadline: dt.date | None
     status: str
     started: bool
-    # What a person can do about it: "open", "waiting_list", "full", or "closed" (its deadline passed).
-    state: str
+    state: str  # rules.entry_state: what a person can do about it
 
 
 def entry_rows(course: Course, today: dt.date) -> list[EntryRow]:
@@ -97,9 +96,8 @@ def entry_rows(course: Course, today: dt.date) -> list[EntryRow]:
     for entry in sorted(course.entries, key=lambda e: e.start):
         if _is_over(entry, today):
             continue
-        state = entry.status if entry.status == "full" or rules.is_joinable(entry, today) else "closed"
         rows.append(EntryRow(entry.start, entry.end, entry.registration_deadline, entry.status,
-                             started=entry.start < today, state=state))
+                             started=entry.start < today, state=rules.entry_state(entry, today)))
     return rows
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.admin import (
@@ -22,15 +21,12 @@ from portal.permissions import may, signed_in
 from portal.workspace import bp
 
 MAX_ID = 2**31 - 1  # what an INTEGER column holds: larger ids do not exist
-EVENT_LABELS = {"disabled": _l("disabled"), "enabled": _l("enabled again"),
-                "second_factor_reset": _l("second factor reset"),
-                "access_removed": _l("access removed by a colleague")}
 
 
 def _render_accounts(error: str | None = None, status: int = 200):
     return render_template("workspace/accounts.html", users=all_accounts(), events=recent_events(),
                            action_form=ConfirmForm(), done=request.args.get("done"),
-                           email=request.args.get("email"), error=error, event_labels=EVENT_LABELS), status
+                           email=request.args.get("email"), error=error), status
 
 
 def _account_for(user_id: int) -> User:

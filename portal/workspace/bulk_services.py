@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal import labels
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.normalise import ref_key
@@ -26,7 +27,6 @@ from portal.workspace import bulk, bulk_files
 from portal.workspace.bulk import SheetCourses
 from portal.workspace.bulk_files import FileRefused, Problem
 from portal.workspace.courses import new_ref
-from portal.workspace.history import SOURCE_LABELS
 
 
 @dataclass
@@ -180,11 +180,11 @@ def _newer_problems(changes: list[NewerChange], rows: SheetCourses | None) -> li
         elif record.user_email:
             message = _("The course “%(ref)s” was changed on %(when)s by %(who)s (%(how)s), after this file was "
                         "made.", ref=change.ref, when=format_datetime(record.at, "long"), who=record.user_email,
-                        how=SOURCE_LABELS.get(record.source, record.source))
+                        how=labels.label(labels.CHANGE_SOURCES, record.source))
         else:
             message = _("The course “%(ref)s” was changed on %(when)s (%(how)s), after this file was made.",
                         ref=change.ref, when=format_datetime(record.at, "long"),
-                        how=SOURCE_LABELS.get(record.source, record.source))
+                        how=labels.label(labels.CHANGE_SOURCES, record.source))
         index = int(change.path.rsplit("[", 1)[1].rstrip("]"))
         if rows is not None and index < len(rows.numbers):
             problems.append(Problem(f"{message} {advice}", row=rows.numbers[index], column="ref"))

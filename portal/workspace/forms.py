@@ -19,20 +19,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.accounts.forms import OPERATOR_KIND_LABELS
-from portal.offer import codes
-from portal.search import forms as labels
+from portal import labels
+from portal.labels import choices
 
 BLANK_ENTRY_ROWS = 2
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices."""
-    return [SelectChoice(value, label) for value, label in pairs]
+COURSE = labels.COURSE_FIELDS  # a course's fields are named as its history names them
+ENTRY = labels.ENTRY_FIELDS
 
 
 class CheckboxList(SelectMultipleField):
@@ -41,46 +36,46 @@ class CheckboxList(SelectMultipleField):
 
 
 class EntryForm(Form):
-    start = DateField(_l("Start"), validators=[Optional()])
-    end = DateField(_l("End"), validators=[Optional()])
-    registration_deadline = DateField(_l("Register before"), validators=[Optional()])
-    status = SelectField(_l("Places"), choices=choices([("open", _l("Open")), ("waiting_list", _l("Waiting list")),
-                                                 ("full", _l("Full"))]), default="open")
+    start = DateField(ENTRY["start"].short, validators=[Optional()])
+    end = DateField(ENTRY["end"].short, validators=[Optional()])
+    registration_deadline = DateField(ENTRY["registration_deadline"].short, validators=[Optional()])
+    status = SelectField(ENTRY["status"].short, choices=choices(labels.ENTRY_STATUSES), default="open")
 
 
 class CourseForm(FlaskForm):
     version = HiddenField()
-    title = StringField(_l("Title"), validators=[DataRequired(message=_l("Give a title.")), Length(max=200)])
-    site = SelectField(_l("Place"), validators=[DataRequired(message=_l("Choose a place."))])
-    kind = SelectField(_l("Kind of course"), choices=choices(list(labels.KIND_LABELS.items())))
-    level_min = SelectField(_l("Lowest level"), choices=choices([(lv, lv) for lv in codes.LEVELS]))
-    level_max = SelectField(_l("Highest level"), choices=choices([(lv, lv) for lv in codes.LEVELS]))
-    level_note = StringField(_l("Level, in your words (optional)"), validators=[Length(max=1000)])
-    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
-    days = CheckboxList(_l("Days"), choices=choices(list(labels.DAY_LABELS.items())))
-    parts_of_day = CheckboxList(_l("Part of the day"), choices=choices(list(labels.PART_OF_DAY_LABELS.items())))
-    hours_per_week = DecimalField(_l("Hours a week"), places=1, validators=[Optional(), NumberRange(0, 60)])
-    cost_eur = DecimalField(_l("Cost in euros (0 = free)"), places=2, default=0,
+    title = StringField(COURSE["title"].short, validators=[DataRequired(message=_l("Give a title.")),
+                                                           Length(max=200)])
+    site = SelectField(COURSE["site"].short, validators=[DataRequired(message=_l("Choose a place."))])
+    kind = SelectField(COURSE["kind"].short, choices=choices(labels.KINDS))
+    level_min = SelectField(COURSE["level_min"].short, choices=choices(labels.LEVELS))
+    level_max = SelectField(COURSE["level_max"].short, choices=choices(labels.LEVELS))
+    level_note = StringField(COURSE["level_note"].short, validators=[Length(max=1000)])
+    description = TextAreaField(COURSE["description"].short, validators=[Length(max=5000)])
+    days = CheckboxList(COURSE["days"].short, choices=choices(labels.DAYS))
+    parts_of_day = CheckboxList(COURSE["parts_of_day"].short, choices=choices(labels.PARTS_OF_DAY))
+    hours_per_week = DecimalField(COURSE["hours_per_week"].short, places=1,
+                                  validators=[Optional(), NumberRange(0, 60)])
+    cost_eur = DecimalField(COURSE["cost_eur"].short, places=2, default=0,
                             validators=[InputRequired(message=_l("Give a cost (0 when free).")),
                                         NumberRange(0, 100000)])
-    childcare = BooleanField(_l("Childcare"))
-    audiences = CheckboxList(_l("The course is for"), choices=choices(list(labels.AUDIENCE_LABELS.items())))
-    requires_job_seeker_registration = BooleanField(_l("Forem registration needed"))
-    requires_valid_residence_permit = BooleanField(_l("Residence permit needed"))
-    entry_test = BooleanField(_l("Entry test"))
-    job_oriented = BooleanField(_l("Towards a job"))
-    sectors = CheckboxList(_l("Job sector"), choices=choices(list(labels.SECTOR_LABELS.items())))
-    prepares_for = CheckboxList(_l("Prepares for"), choices=choices(list(labels.PREPARES_FOR_LABELS.items())))
-    registration = SelectField(_l("How to register"), choices=choices([
-        ("direct", _l("Contact the operator")), ("shared_intake", _l("Shared intake desk of the area"))]))
-    registration_note = StringField(_l("Where and how to register (optional)"), validators=[Length(max=1000)])
-    entry_mode = SelectField(_l("Entries"), choices=choices([("fixed", _l("Fixed start dates")),
-                                                     ("rolling", _l("Start any day (rolling entry)"))]))
-    active_from = DateField(_l("Rolling entry: from"), validators=[Optional()])
-    active_until = DateField(_l("Rolling entry: until"), validators=[Optional()])
+    childcare = BooleanField(COURSE["childcare"].short)
+    audiences = CheckboxList(COURSE["audiences"].short, choices=choices(labels.AUDIENCES))
+    requires_job_seeker_registration = BooleanField(COURSE["requires_job_seeker_registration"].short)
+    requires_valid_residence_permit = BooleanField(COURSE["requires_valid_residence_permit"].short)
+    entry_test = BooleanField(COURSE["entry_test"].short)
+    job_oriented = BooleanField(COURSE["job_oriented"].short)
+    sectors = CheckboxList(COURSE["sectors"].short, choices=choices(labels.SECTORS))
+    prepares_for = CheckboxList(COURSE["prepares_for"].short, choices=choices(labels.PREPARES_FOR))
+    registration = SelectField(COURSE["registration"].short, choices=choices(labels.REGISTRATION_MODES))
+    registration_note = StringField(COURSE["registration_note"].short, validators=[Length(max=1000)])
+    entry_mode = SelectField(COURSE["entry_mode"].short, choices=choices(labels.ENTRY_MODES))
+    active_from = DateField(COURSE["active_from"].short, validators=[Optional()])
+    active_until = DateField(COURSE["active_until"].short, validators=[Optional()])
     entries = FieldList(FormField(EntryForm), min_entries=BLANK_ENTRY_ROWS)
-    status = SelectField(_l("Status"), choices=choices([("published", _l("Published")), ("draft", _l("Draft")),
-                                                ("archived", _l("Archived"))]))
+    # Published first: the form's default.
+    status = SelectField(COURSE["status"].short,
+                         choices=choices(labels.COURSE_STATUSES, only=("published", "draft", "archived")))
 
 
 # -- the site form: shapes only; a Walloon postal code and coordinates inside Wallonia are the
@@ -140,8 +135,7 @@ class SiteForm(FlaskForm):
 class OperatorForm(FlaskForm):
     name = StringField(_l("Name of the organisation"), validators=[
         DataRequired(message=_l("Give the name of your organisation.")), Length(max=200)])
-    kind = SelectField(_l("Kind of organisation"),
-                       choices=[SelectChoice(code, label) for code, label in OPERATOR_KIND_LABELS.items()])
+    kind = SelectField(_l("Kind of organisation"), choices=choices(labels.OPERATOR_KINDS))
     email = StringField(_l("E-mail for the public (optional)"), validators=[Optional(), Length(max=200)])
     phone = StringField(_l("Phone for the public (optional)"), validators=[Optional(), Length(max=50)])
     website = StringField(_l("Website (optional)"), validators=[Optional(), Length(max=300)])

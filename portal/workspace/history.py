@@ -1,5 +1,5 @@
-"""A course's history said in words: each change with its fields' labels and values as the
-course form names them."""
+"""A course's history said in words: each change with its fields and values named as the labels
+catalogue names them (the changes are stored in the exchange format's words)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,18 +8,9 @@ from typing import Any
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from portal import labels
 from portal.offer.history import CourseChange
-from portal.workspace.forms import CourseForm, EntryForm
-
-EXTRA_LABELS = {"confirmed_at": _l("Last confirmed"), "ref": _l("Reference"), "entries": _l("Start dates")}
-SOURCE_LABELS = {
-    "form": _l("course form"), "file": _l("file import"), "bassin": _l("bassin import"),
-    "confirm": _l("\u201ceverything is still correct\u201d"), "cli": _l("command-line import"),
-    "demo": _l("demo data"),
-}
-ACTION_LABELS = {"created": _l("Created"), "updated": _l("Changed"), "confirmed": _l("Confirmed")}
 
 
 @dataclass(frozen=True)
@@ -27,25 +18,6 @@ class FieldChange:
     label: str
     before: str
     after: str
-
-
-def _unbound(name: str) -> Any:
-    return getattr(CourseForm, name, None)
-
-
-def label_of(name: str) -> str:
-    field = _unbound(name)
-    if name in EXTRA_LABELS:
-        return str(EXTRA_LABELS[name])
-    return str(field.args[0]) if field is not None and field.args else name
-
-
-def _choice_label(name: str, value: Any, form: type = CourseForm) -> str:
-    field = getattr(form, name, None)
-    for choice in (field.kwargs.get("choices") or []) if field is not None else []:
-        if choice.value == value:
-            return str(choice.label)
-    return str(value)
 
 
 def _date(value: str | None) -> str:
@@ -58,8 +30,10 @@ def _entry(entry: dict[str, Any]) -> str:
         text += " – " + _date(entry["end"])
     if entry.get("registration_deadline"):
         text += " " + _("(register before %(date)s)", date=_date(entry["registration_deadline"]))
-    if entry.get("status") and entry["status"] != "open":
-        text += ", " + _choice_label("status", entry["status"], EntryForm).lower()
+    status = entry.get("status")
+    if status and status != "open":
+        found = labels.ENTRY_STATUSES.get(status)
+        text += ", " + (str(found.in_sentence) if found is not None else str(status))
     return text
 
 
@@ -71,15 +45,16 @@ def show(name: str, value: Any) -> str:
         return "; ".join(_entry(entry) for entry in value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    table = labels.FIELD_VALUES.get(name)
     if isinstance(value, list):
-        return ", ".join(_choice_label(name, item) for item in value)
+        return ", ".join(labels.label(table, item) if table else str(item) for item in value)
     if name in ("confirmed_at", "active_from", "active_until"):
         return _date(value)
-    if name in ("kind", "registration", "entry_mode", "status"):
-        return _choice_label(name, value)
+    if table is not None:
+        return labels.label(table, value)
     return str(value)
 
 
 def field_changes(change: CourseChange) -> list[FieldChange]:
-    return [FieldChange(label_of(name), show(name, before), show(name, after))
+    return [FieldChange(labels.label(labels.COURSE_FIELDS, name), show(name, before), show(name, after))
             for name, (before, after) in (change.changes or {}).items()]

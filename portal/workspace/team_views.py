@@ -5,7 +5,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.admin import disable_user
-from portal.accounts.forms import OPERATOR_KIND_LABELS, ConfirmForm, InviteForm, RejectForm
+from portal.accounts.forms import ConfirmForm, InviteForm, RejectForm
 from portal.accounts.models import Invitation, SignupRequest, User, utc_now
 from portal.accounts.onboarding import (
     approve_signup,
@@ -43,7 +43,7 @@ def _render_signups(reject_forms=None, status=200):
         forms.setdefault(item.id, RejectForm(formdata=None, prefix=f"r{item.id}"))
     return render_template("workspace/signups.html", bassin=bassin, pending=pending, decided=decided_signups(bassin),
                            reject_forms=forms, action_form=ConfirmForm(), now=utc_now(),
-                           done=request.args.get("done"), kind_labels=OPERATOR_KIND_LABELS), status
+                           done=request.args.get("done")), status
 
 
 @bp.get("/demandes")

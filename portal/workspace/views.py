@@ -7,6 +7,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.onboarding import pending_signups
@@ -27,8 +28,8 @@ from portal.workspace.courses import (
     save_course,
 )
 from portal.workspace.form_errors import FormErrors
-from portal.workspace.forms import BLANK_ENTRY_ROWS, CourseForm, OperatorForm, choices
-from portal.workspace.history import ACTION_LABELS, SOURCE_LABELS, field_changes
+from portal.workspace.forms import BLANK_ENTRY_ROWS, CourseForm, OperatorForm
+from portal.workspace.history import field_changes
 from portal.workspace.queries import freshness_counts, operator_offer, operators_overview
 from portal.workspace.reminders import last_reminders
 from portal.workspace.services import confirm_all, save_operator
@@ -93,9 +94,9 @@ def _form_for(operator, course=None, formdata=None) -> CourseForm:
             data[key] = dt.date.fromisoformat(data[key])
     data["entries"] = rows
     form = CourseForm(formdata=formdata, data=data)
-    form.site.choices = choices(
-        (site.ref, f"{site.name or site.street or ''} — {site.postal_code} {site.locality}".strip(" —"))
-        for site in operator.sites)
+    form.site.choices = [
+        SelectChoice(site.ref, f"{site.name or site.street or ''} — {site.postal_code} {site.locality}".strip(" —"))
+        for site in operator.sites]
     return form
 
 
@@ -214,7 +215,6 @@ def course_history(ref: str):
     course = course_for(ref, "view_course")
     changes = [(change, field_changes(change)) for change in changes_of(course.id)]
     return render_template("workspace/course_history.html", course=course, changes=changes,
-                           sources=SOURCE_LABELS, actions=ACTION_LABELS,
                            may_edit=may(current_user, "edit_course", course))
 
 

@@ -38,7 +38,7 @@
     place.textContent = properties.site.postal_code + " " + properties.site.locality;
     var status = document.createElement("p");
     var kind = availability(properties, panel.getAttribute("data-soon-until"));
-    status.textContent = panel.getAttribute("data-label-" + (kind === "waiting_list" ? "waiting" : kind));
+    status.textContent = panel.getAttribute("data-label-" + kind);
     var link = document.createElement("a");
     link.href = properties.url;
     link.textContent = panel.getAttribute("data-label-open");
