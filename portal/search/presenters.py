@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from portal import labels
 from portal.offer import rules
 from portal.offer.models import Course, Entry
-from portal.search.filters import CourseFilters
+from portal.search.filters import CourseFilters, query_values
 from portal.search.queries import CourseHit
 
 
@@ -26,58 +26,74 @@ class Chip:
 
 def chips_for(filters: CourseFilters, args: Mapping[str, str],
               page_url: Callable[..., str]) -> list[Chip]:
-    """One removable chip per active filter value (removing it keeps the rest of the search)."""
-    chips: list[Chip] = []
+    """One removable chip per active filter value (removing it keeps the rest of the search), in
+    the order of the form."""
+    chips = _Chips(args, page_url)
+    _words_and_place(chips, filters, args)
+    _what_and_when(chips, filters)
+    _conditions(chips, filters)
+    return chips.chips
 
-    def without(name: str, value: str | None = None) -> str:
-        if value is None:
-            return page_url(args, **{name: None})
-        remaining = [v for v in _values(args, name) if v != value]
-        return page_url(args, **{name: ",".join(remaining) if remaining else None})
 
+def _words_and_place(chips: _Chips, filters: CourseFilters, args: Mapping[str, str]) -> None:
     if filters.q:
-        chips.append(Chip(_("Words: %(q)s", q=filters.q), without("q")))
+        chips.add(_("Words: %(q)s", q=filters.q), "q")
     if filters.place is not None:
         # Without a place, a distance and "nearest first" mean nothing: they go with it.
-        gone = {"near": None, "radius_km": None}
-        if args.get("sort") == "distance":
-            gone["sort"] = None
-        chips.append(Chip(_("Near %(place)s", place=filters.place.label), page_url(args, **gone)))
+        chips.add_removing(_("Near %(place)s", place=filters.place.label), "near", "radius_km",
+                           *(("sort",) if args.get("sort") == "distance" else ()))
     if filters.radius_km is not None:
-        chips.append(Chip(_("Within %(km)s km", km=f"{filters.radius_km:g}"), without("radius_km")))
-    for kind in filters.kinds:
-        chips.append(Chip(labels.label(labels.KINDS, kind), without("kind", kind)))
+        chips.add(_("Within %(km)s km", km=f"{filters.radius_km:g}"), "radius_km")
+
+
+def _what_and_when(chips: _Chips, filters: CourseFilters) -> None:
+    chips.add_each(filters.kinds, labels.KINDS, "kind")
     if filters.level:
-        chips.append(Chip(_("Level %(level)s", level=labels.label(labels.LEVELS, filters.level)), without("level")))
+        chips.add(_("Level %(level)s", level=labels.label(labels.LEVELS, filters.level)), "level")
     if filters.start_from:
-        chips.append(Chip(_("Start from %(date)s", date=format_date(filters.start_from, "long")),
-                          without("start_from")))
+        chips.add(_("Start from %(date)s", date=format_date(filters.start_from, "long")), "start_from")
     if filters.start_until:
-        chips.append(Chip(_("Start by %(date)s", date=format_date(filters.start_until, "long")),
-                          without("start_until")))
-    for part in filters.parts_of_day:
-        chips.append(Chip(labels.label(labels.PARTS_OF_DAY, part), without("part_of_day", part)))
-    for day in filters.days:
-        chips.append(Chip(labels.label(labels.DAYS, day), without("day", day)))
-    if filters.free:
-        chips.append(Chip(_("Free"), without("free")))
-    if filters.childcare:
-        chips.append(Chip(_("Childcare"), without("childcare")))
-    if filters.job_oriented:
-        chips.append(Chip(_("Towards a job"), without("job_oriented")))
+        chips.add(_("Start by %(date)s", date=format_date(filters.start_until, "long")), "start_until")
+    chips.add_each(filters.parts_of_day, labels.PARTS_OF_DAY, "part_of_day")
+    chips.add_each(filters.days, labels.DAYS, "day")
+
+
+def _conditions(chips: _Chips, filters: CourseFilters) -> None:
+    for name, given, words in (("free", filters.free, _("Free")), ("childcare", filters.childcare, _("Childcare")),
+                               ("job_oriented", filters.job_oriented, _("Towards a job"))):
+        if given:
+            chips.add(words, name)
     if filters.sector:
-        chips.append(Chip(labels.label(labels.SECTORS, filters.sector), without("sector")))
+        chips.add(labels.label(labels.SECTORS, filters.sector), "sector")
     if filters.audience:
-        chips.append(Chip(_("For: %(who)s", who=labels.label(labels.AUDIENCES, filters.audience)), without("audience")))
+        chips.add(_("For: %(who)s", who=labels.label(labels.AUDIENCES, filters.audience)), "audience")
     if filters.bassin:
-        chips.append(Chip(_("Area: %(bassin)s", bassin=filters.bassin), without("bassin")))
-    return chips
+        chips.add(_("Area: %(bassin)s", bassin=filters.bassin), "bassin")
+
+
+class _Chips:
+    def __init__(self, args: Mapping[str, str], page_url: Callable[..., str]) -> None:
+        self.args, self.page_url = args, page_url
+        self.chips: list[Chip] = []
+
+    def add(self, label: str, name: str) -> None:
+        self.add_removing(label, name)
+
+    def add_removing(self, label: str, *names: str) -> None:
+        """A chip whose link removes these parameters."""
+        self.chips.append(Chip(label, self.page_url(self.args, **dict.fromkeys(names))))
+
+    def add_each(self, values: tuple[str, ...], table: labels.Table, name: str) -> None:
+        """A chip per value of a list parameter; removing one keeps the others."""
+        for value in values:
+            remaining = [v for v in _values(self.args, name) if v != value]
+            self.chips.append(Chip(labels.label(table, value),
+                                   self.page_url(self.args, **{name: ",".join(remaining) or None})))
 
 
 def _values(args: Mapping[str, str], name: str) -> list[str]:
-    getlist = getattr(args, "getlist", None)
-    raw = getlist(name) if getlist else [args.get(name, "")]
-    return [item.strip() for value in raw for item in (value or "").split(",") if item.strip()]
+    """The items of a list parameter, however they were given ("a,b", or the parameter twice)."""
+    return [item.strip() for value in query_values(args, name) for item in (value or "").split(",") if item.strip()]
 
 
 @dataclass(frozen=True)
