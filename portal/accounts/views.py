@@ -8,7 +8,7 @@ import time
 import unicodedata
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
@@ -42,7 +42,7 @@ from portal.accounts.services import AccountError, authenticate, verify_password
 from portal.accounts.tokens import TokenError
 from portal.extensions import db, limiter
 from portal.geo.gazetteer import get_gazetteer
-from portal.permissions import public, signed_in, signed_in_setup
+from portal.permissions import public, require, signed_in, signed_in_setup
 
 # How long the code step of a sign-in waits for the code after the password.
 PENDING_SECONDS = 300
@@ -307,8 +307,7 @@ def second_factor():
 @limiter.limit("10 per hour")
 @signed_in
 def second_factor_off():
-    if current_user.needs_second_factor:
-        abort(403)  # coordinators and admins keep it
+    require("turn_off_second_factor", current_user._get_current_object())
     form = PasswordCheckForm(prefix="off")
     if form.validate_on_submit() and verify_password(current_user, form.current.data):
         current_user.totp_secret = current_user.totp_last_step = None
