@@ -181,7 +181,7 @@ def invitations_of(operator: Operator) -> list[Invitation]:
         .order_by(Invitation.created_at.desc())))
 
 
-def invitation_for(token: str) -> Invitation:
+def invitation_from_link(token: str) -> Invitation:
     """The pending invitation of a link; raises TokenError (expired=True when too old or used)."""
     max_age = current_app.config["INVITATION_DAYS"] * 86400
     payload = read_token(INVITATION, token, max_age)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.accounts.admin import disable_user
+from portal.accounts.admin import AdminRefusal
 from portal.accounts.forms import OPERATOR_KIND_LABELS, ConfirmForm, InviteForm, RejectForm
 from portal.accounts.models import utc_now
 from portal.accounts.onboarding import (
@@ -16,8 +16,8 @@ from portal.accounts.onboarding import (
     reject_signup,
     team_of,
 )
-from portal.accounts.services import AccountError
-from portal.extensions import db, limiter
+from portal.accounts.services import AccountError, cancel_invitation, remove_colleague
+from portal.extensions import limiter
 from portal.permissions import (
     colleague_for,
     invitation_for,
@@ -116,9 +116,7 @@ def invitation_cancel(invitation_id: int):
     invitation = invitation_for(invitation_id, "cancel_invitation")
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if invitation.accepted_at is None and invitation.cancelled_at is None:
-        invitation.cancelled_at = utc_now()
-        db.session.commit()
+    cancel_invitation(invitation)  # already answered or cancelled: nothing to do
     return redirect(url_for("workspace.team", ref=invitation.operator.ref))
 
 
@@ -129,7 +127,8 @@ def user_remove(user_id: int):
     user = colleague_for(user_id, "remove_colleague")
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if user.id == current_user.id:
+    try:
+        remove_colleague(user, actor=current_user._get_current_object())
+    except AdminRefusal:
         abort(400)  # not oneself: another colleague or an admin does it
-    disable_user(user, actor=current_user._get_current_object(), source="web", action="access_removed")
     return redirect(url_for("workspace.team", ref=user.operator.ref, removed=user.email))
