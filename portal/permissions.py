@@ -99,7 +99,8 @@ def course_in_own_bassin(user: Any, course: Course) -> bool:
 
 def own_bassin(user: Any, thing: Any) -> bool:
     """The user's bassin itself (a name), or a sign-up request made in it."""
-    return user.bassin_efe is not None and user.bassin_efe == (thing if isinstance(thing, str) else thing.bassin_efe)
+    bassin = thing if isinstance(thing, str) else thing.bassin_efe
+    return user.bassin_efe is not None and user.bassin_efe == bassin
 
 
 def own_optional_second_factor(user: Any, account: Any) -> bool:
@@ -144,10 +145,15 @@ class Rule:
     by_role: Mapping[str, Grant]
 
 
+# The grants the table is made of (a new one is a predicate, and its SQL twin if it lists).
 ALWAYS = Grant(always, where=everything)
 OWN_OPERATOR = Grant(own_operator, where=own_operator_rows)
 OF_OWN_OPERATOR = Grant(of_own_operator)
+OPERATOR_IN_OWN_BASSIN = Grant(operator_in_own_bassin, where=operators_in_own_bassin)
+COURSE_IN_OWN_BASSIN = Grant(course_in_own_bassin)
 OWN_BASSIN = Grant(own_bassin)
+SIGNUP_IN_OWN_BASSIN = Grant(own_bassin, where=signups_in_own_bassin)
+OWN_OPTIONAL_SECOND_FACTOR = Grant(own_optional_second_factor)
 
 
 class UnknownAction(LookupError):
@@ -156,19 +162,17 @@ class UnknownAction(LookupError):
 
 @cache
 def rules() -> dict[str, Rule]:
-    """Every action, the type of its target and the grant of each role allowed to do it."""
+    """Every action: the type of its target, and the grant of each role allowed to do it."""
     # Imported here: the accounts package imports this module for its views' marks.
     from portal.accounts.models import Invitation, SignupRequest, User
 
     return {
         # The operators' area: the list, an operator's page and team, the course history, exports.
         "list_operators": Rule(None, {COORDINATOR: ALWAYS, ADMIN: ALWAYS}),
-        "view_operator": Rule(Operator, {OPERATOR: OWN_OPERATOR, ADMIN: ALWAYS, COORDINATOR: Grant(
-            operator_in_own_bassin, where=operators_in_own_bassin)}),
-        "view_course": Rule(Course, {OPERATOR: OF_OWN_OPERATOR, COORDINATOR: Grant(course_in_own_bassin),
-                                     ADMIN: ALWAYS}),
-        "export_courses": Rule(Operator, {OPERATOR: OWN_OPERATOR, ADMIN: ALWAYS, COORDINATOR: Grant(
-            operator_in_own_bassin)}),
+        "view_operator": Rule(Operator, {OPERATOR: OWN_OPERATOR, COORDINATOR: OPERATOR_IN_OWN_BASSIN, ADMIN: ALWAYS}),
+        "view_course": Rule(Course, {OPERATOR: OF_OWN_OPERATOR, COORDINATOR: COURSE_IN_OWN_BASSIN, ADMIN: ALWAYS}),
+        "export_courses": Rule(Operator, {OPERATOR: OWN_OPERATOR, COORDINATOR: OPERATOR_IN_OWN_BASSIN,
+                                          ADMIN: ALWAYS}),
         # An operator's own offer: only the operator itself (or an admin) vouches for it and writes it.
         "edit_operator": Rule(Operator, {OPERATOR: OWN_OPERATOR, ADMIN: ALWAYS}),
         "confirm_courses": Rule(Operator, {OPERATOR: OWN_OPERATOR, ADMIN: ALWAYS}),
@@ -181,22 +185,22 @@ def rules() -> dict[str, Rule]:
         "invite_colleague": Rule(Operator, {OPERATOR: OWN_OPERATOR, ADMIN: ALWAYS}),
         "cancel_invitation": Rule(Invitation, {OPERATOR: OF_OWN_OPERATOR, ADMIN: ALWAYS}),
         "remove_colleague": Rule(User, {OPERATOR: OF_OWN_OPERATOR, ADMIN: ALWAYS}),
-        # A bassin's whole cadastre (a bassin's name): its coordinators and the admins.
+        # A bassin's whole cadastre (the target is the bassin's name): its coordinators and the admins.
         "import_cadastre": Rule(str, {COORDINATOR: OWN_BASSIN, ADMIN: ALWAYS}),
         "export_cadastre": Rule(str, {COORDINATOR: OWN_BASSIN, ADMIN: ALWAYS}),
         # Sign-up requests: the coordinators of its bassin, and the admins.
         "list_signups": Rule(None, {COORDINATOR: ALWAYS, ADMIN: ALWAYS}),
-        "decide_signup": Rule(SignupRequest, {ADMIN: ALWAYS, COORDINATOR: Grant(
-            own_bassin, where=signups_in_own_bassin)}),
+        "decide_signup": Rule(SignupRequest, {COORDINATOR: SIGNUP_IN_OWN_BASSIN, ADMIN: ALWAYS}),
         # Accounts, from the admins' page: every account, admins only.
         "list_accounts": Rule(None, {ADMIN: ALWAYS}),
         "view_account": Rule(User, {ADMIN: ALWAYS}),
         "disable_account": Rule(User, {ADMIN: ALWAYS}),
         "enable_account": Rule(User, {ADMIN: ALWAYS}),
         "reset_second_factor": Rule(User, {ADMIN: ALWAYS}),
-        # One's own account.
-        "turn_off_second_factor": Rule(User, dict.fromkeys((OPERATOR, COORDINATOR, ADMIN),
-                                                           Grant(own_optional_second_factor))),
+        # One's own account (the predicate knows which roles must keep a second factor).
+        "turn_off_second_factor": Rule(User, {OPERATOR: OWN_OPTIONAL_SECOND_FACTOR,
+                                              COORDINATOR: OWN_OPTIONAL_SECOND_FACTOR,
+                                              ADMIN: OWN_OPTIONAL_SECOND_FACTOR}),
     }
 
 
