@@ -210,3 +210,19 @@ def test_scopes_agree_with_their_predicates(app_context, people):
     assert {"view_operator", "decide_signup", "view_account"} <= compared
     assert {o.ref for o in db.session.scalars(select(Operator).where(operators_seen_by(_user(
         people["coordinator"]))))} == {"op-a", "op-home"}
+
+
+def test_a_role_no_row_names_is_refused_everything(app_context, people):
+    """A new role (social workers' accounts come next) gets nothing until rows name it."""
+    from portal.accounts.models import Invitation, SignupRequest, User
+    from portal.offer.models import Course, Site
+
+    newcomer = _user(people["operator A"])
+    newcomer.role = "social_worker"  # never committed
+    samples = {None: None, str: "Namur", Operator: _operator("op-a"), User: newcomer,
+               Course: db.session.scalar(select(Course)), Site: db.session.scalar(select(Site)),
+               SignupRequest: SignupRequest(bassin_efe="Namur"),
+               Invitation: Invitation(operator_id=newcomer.operator_id)}
+    assert [action for action, rule in rules().items() if may(newcomer, action, samples[rule.target])] == []
+    assert db.session.scalars(select(Operator).where(operators_seen_by(newcomer))).all() == []
+    db.session.rollback()
