@@ -16,7 +16,6 @@ from wtforms import BooleanField
 
 from portal.core.views import html_error
 from portal.extensions import limiter
-from portal.geo.gazetteer import get_gazetteer
 from portal.normalise import fold
 from portal.offer import rules
 from portal.offer.services import Counts, ImportSummary
@@ -100,7 +99,7 @@ class ImportForm(FlaskForm):
 @bp.context_processor
 def bulk_template_helpers() -> dict:
     """Lets workspace pages show the import and export links only to those allowed."""
-    return {"may": may, "all_bassins": get_gazetteer().bassins}
+    return {"may": may}
 
 
 def _download(content: bytes | str, fmt: str, filename: str) -> Response:
