@@ -119,6 +119,20 @@ def today() -> dt.date:
 
 
 @pytest.fixture(autouse=True)
+def loader_guard():
+    """Fails a test whose requests reach what their URL names without the permissions loaders
+    (tests/loader_guard.py). A test that makes such requests on purpose empties ``violations``."""
+    from tests.loader_guard import GUARD
+
+    GUARD.install()
+    GUARD.violations.clear()
+    yield GUARD
+    if GUARD.violations:
+        pytest.fail("views reached objects named in their URL without the permissions loaders:\n"
+                    + "\n".join(GUARD.violations), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
 def cheap_password_hashing(monkeypatch):
     """argon2id with small costs in tests (the real parameters are tested once, explicitly)."""
     from argon2 import PasswordHasher

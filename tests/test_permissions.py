@@ -1,9 +1,29 @@
 """One place decides who may do what: every route is marked, and the role × route matrix holds."""
 from __future__ import annotations
 
-import pytest
+import importlib
+import re
+from pathlib import Path
 
-from portal.permissions import PUBLIC, SIGNED_IN
+import pytest
+from sqlalchemy import select
+
+import portal
+from portal.extensions import db
+from portal.offer.models import Operator
+from portal.permissions import (
+    ADMIN,
+    COORDINATOR,
+    LOADERS,
+    OPERATOR,
+    PUBLIC,
+    SIGNED_IN,
+    UnknownAction,
+    may,
+    operators_seen_by,
+    rules,
+    scope,
+)
 from tests.people import LOGIN, check_matrix, make_people, over_matrix, signed_in_client
 
 # The public pages besides the search, its API and files: signing in, asking for an account,
@@ -66,12 +86,28 @@ MATRIX = {
     **{("POST", f"/espace/comptes/{2**31 - 1}/{action}"): {"anonymous": LOGIN, "operator A": 403,
                                                           "operator B": 403, "coordinator": 403, "admin": 404}
        for action in ("desactiver", "activer", "second-facteur")},
+    # A colleague's access (the team page): 404 for everyone when the account does not exist.
+    ("POST", f"/espace/comptes/{2**31 - 1}/retirer"): {"anonymous": LOGIN, "operator A": 404, "operator B": 404,
+                                                      "coordinator": 404, "admin": 404},
 }
+# Every role × route matrix of the tests (tests/loader_guard.py watches each request they make).
+MATRICES = ("tests.test_permissions", "tests.accounts.test_onboarding", "tests.workspace.test_sites",
+            "tests.workspace.test_bulk", "tests.workspace.test_history", "tests.workspace.test_operator_profile")
 
 
 @over_matrix(MATRIX)
 def test_role_route_matrix(app, people, method, path, person, expected):
     check_matrix(app, method, path, people[person], expected)
+
+
+def test_every_route_naming_an_object_is_in_a_matrix(app):
+    """Each signed-in route with an id, a ref or a bassin in its URL is requested by some matrix."""
+    adapter = app.url_map.bind("passerelle.test")
+    requested = {adapter.match(path.split("?")[0], method=method)[0]
+                 for module in MATRICES for method, path in importlib.import_module(module).MATRIX}
+    naming = {rule.endpoint for rule in app.url_map.iter_rules()
+              if rule.arguments and getattr(app.view_functions[rule.endpoint], "access", None) == SIGNED_IN}
+    assert naming and naming - requested == set()
 
 
 def test_operator_is_sent_to_its_own_page(app, people):
@@ -84,3 +120,109 @@ def test_coordinator_sees_only_operators_of_its_bassin(app, people):
     assert "/espace/organismes/op-a" in page and "/espace/organismes/op-b" not in page
     page = signed_in_client(app, people["admin"]).get("/espace/").get_data(as_text=True)
     assert "/espace/organismes/op-a" in page and "/espace/organismes/op-b" in page
+
+
+# -- the table of `may` ---------------------------------------------------------------------------
+def test_an_unknown_action_fails_loudly(app_context, people):
+    admin = _user(people["admin"])
+    with pytest.raises(UnknownAction):
+        may(admin, "edit_cours", _operator("op-a"))
+    with pytest.raises(UnknownAction):
+        may(None, "no_such_action")  # even for nobody: the typo is the bug
+    with pytest.raises(UnknownAction):
+        scope(admin, "no_such_action")
+
+
+def test_a_target_of_another_type_fails_loudly(app_context, people):
+    admin = _user(people["admin"])
+    with pytest.raises(TypeError, match="edit_course"):
+        may(admin, "edit_course", _operator("op-a"))
+    with pytest.raises(TypeError, match="list_operators"):
+        may(admin, "list_operators", _operator("op-a"))
+    with pytest.raises(TypeError, match="view_operator"):
+        may(admin, "view_operator")
+
+
+def test_the_table_speaks_of_the_roles_of_accounts():
+    from portal.accounts.models import ROLES
+
+    assert {OPERATOR, COORDINATOR, ADMIN} == set(ROLES)
+    assert {role for rule in rules().values() for role in rule.by_role} <= set(ROLES)
+
+
+ACTION_USES = (
+    re.compile(r"""\bmay\(\s*current_user,\s*["'](\w+)["']"""),
+    re.compile(r"""\brequire\(\s*["'](\w+)["']"""),
+    re.compile(r"\b(?:" + "|".join(loader.__name__ for loader in LOADERS) + r""")\(\s*\w+,\s*["'](\w+)["']\)"""),
+    re.compile(r"""\b(?:scope|bassins_of)\(\s*\w+,\s*["'](\w+)["']\)"""),
+)
+
+
+def test_every_action_is_used_and_every_action_used_is_in_the_table():
+    """Read the code and the templates: each action string they pass is a row, each row is used."""
+    root = Path(portal.__file__).parent
+    used: dict[str, set[str]] = {}
+    for path in [*root.rglob("*.py"), *root.rglob("*.html")]:
+        text = path.read_text(encoding="utf-8")
+        for pattern in ACTION_USES:
+            for action in pattern.findall(text):
+                used.setdefault(action, set()).add(str(path.relative_to(root)))
+    assert set(used) - set(rules()) == set()  # a typo would be a 500 on the page that runs it
+    assert set(rules()) - set(used) == set()  # no row that nothing asks
+
+
+def _user(email):
+    from portal.accounts.models import User
+
+    return db.session.scalar(select(User).where(User.email == email)) if email else None
+
+
+def _operator(ref):
+    return db.session.scalar(select(Operator).where(Operator.ref == ref))
+
+
+def test_scopes_agree_with_their_predicates(app_context, people):
+    """A list page shows exactly the rows whose page the person may open."""
+    from portal.accounts.models import Invitation, SignupRequest, User
+    from portal.offer.models import Course, Site
+
+    for bassin, postal_code in (("Namur", "5000"), ("Liège", "4000")):
+        db.session.add(SignupRequest(organisation=f"Asbl {bassin}", kind="asbl", postal_code=postal_code,
+                                     locality=bassin, bassin_efe=bassin, contact_name="Ann",
+                                     email=f"{postal_code}@example.org"))
+    db.session.add(Operator(ref="op-home", name="Signed up in Namur, no site yet", kind="asbl",
+                            home_bassin="Namur"))
+    db.session.commit()
+    compared = set()
+    for action, rule in rules().items():
+        if rule.target not in (Operator, Course, Site, SignupRequest, Invitation, User):
+            continue
+        for person, email in people.items():
+            user = _user(email)
+            try:
+                condition = scope(user, action)
+            except UnknownAction:  # a grant without a SQL twin: nothing lists it
+                continue
+            listed = set(db.session.scalars(select(rule.target.id).where(condition)))
+            allowed = {row.id for row in db.session.scalars(select(rule.target)) if may(user, action, row)}
+            assert listed == allowed, (person, action)
+            compared.add(action)
+    assert {"view_operator", "decide_signup", "view_account"} <= compared
+    assert {o.ref for o in db.session.scalars(select(Operator).where(operators_seen_by(_user(
+        people["coordinator"]))))} == {"op-a", "op-home"}
+
+
+def test_a_role_no_row_names_is_refused_everything(app_context, people):
+    """A new role (social workers' accounts come next) gets nothing until rows name it."""
+    from portal.accounts.models import Invitation, SignupRequest, User
+    from portal.offer.models import Course, Site
+
+    newcomer = _user(people["operator A"])
+    newcomer.role = "social_worker"  # never committed
+    samples = {None: None, str: "Namur", Operator: _operator("op-a"), User: newcomer,
+               Course: db.session.scalar(select(Course)), Site: db.session.scalar(select(Site)),
+               SignupRequest: SignupRequest(bassin_efe="Namur"),
+               Invitation: Invitation(operator_id=newcomer.operator_id)}
+    assert [action for action, rule in rules().items() if may(newcomer, action, samples[rule.target])] == []
+    assert db.session.scalars(select(Operator).where(operators_seen_by(newcomer))).all() == []
+    db.session.rollback()

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import getpass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
-from portal.accounts.models import AccountEvent, User, utc_now
-from portal.accounts.services import normalise_email
+from portal.accounts.models import AccountEvent, User, normalise_email, utc_now
 from portal.extensions import db
 
 ACTIONS = ("disabled", "enabled", "second_factor_reset", "access_removed")
@@ -88,10 +87,12 @@ def reset_second_factor(user: User, actor: User | None, source: str) -> None:
     db.session.commit()
 
 
-def all_accounts() -> list[User]:
-    """Every account, admins first, then coordinators and operator users, by e-mail."""
+def all_accounts(managed: ColumnElement[bool] | None = None) -> list[User]:
+    """Every account (of a scope: ``permissions.accounts_managed_by``), admins first, then
+    coordinators and operator users, by e-mail."""
     order = {"admin": 0, "coordinator": 1, "operator": 2}
-    users = db.session.scalars(select(User).options(selectinload(User.operator)).order_by(User.email)).all()
+    query = select(User).options(selectinload(User.operator)).order_by(User.email)
+    users = db.session.scalars(query if managed is None else query.where(managed)).all()
     return sorted(users, key=lambda user: order.get(user.role, 3))
 
 

@@ -18,6 +18,11 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def normalise_email(email: str) -> str:
+    """An e-mail address as accounts store and compare it: trimmed, in lower case."""
+    return email.strip().lower()
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
 

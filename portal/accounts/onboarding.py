@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import Invitation, SignupRequest, User, utc_now
@@ -81,18 +81,15 @@ def reviewers_of(bassin: str) -> list[str]:
         User.role == "admin", User.active.is_(True)).order_by(User.email)))
 
 
-def pending_signups(bassin: str | None) -> list[SignupRequest]:
-    """Requests still waiting, oldest first (one bassin, or all for admins)."""
-    query = select(SignupRequest).where(SignupRequest.status == "pending")
-    if bassin is not None:
-        query = query.where(SignupRequest.bassin_efe == bassin)
+def pending_signups(reviewed: ColumnElement[bool]) -> list[SignupRequest]:
+    """Requests of a scope (``permissions.signups_reviewed_by``) still waiting, oldest first."""
+    query = select(SignupRequest).where(reviewed, SignupRequest.status == "pending")
     return list(db.session.scalars(query.order_by(SignupRequest.created_at, SignupRequest.id)))
 
 
-def decided_signups(bassin: str | None, limit: int = 20) -> list[SignupRequest]:
-    query = select(SignupRequest).where(SignupRequest.status != "pending")
-    if bassin is not None:
-        query = query.where(SignupRequest.bassin_efe == bassin)
+def decided_signups(reviewed: ColumnElement[bool], limit: int = 20) -> list[SignupRequest]:
+    """The latest decided requests of a scope (``permissions.signups_reviewed_by``), newest first."""
+    query = select(SignupRequest).where(reviewed, SignupRequest.status != "pending")
     return list(db.session.scalars(query.order_by(SignupRequest.decided_at.desc()).limit(limit)))
 
 
@@ -184,7 +181,7 @@ def invitations_of(operator: Operator) -> list[Invitation]:
         .order_by(Invitation.created_at.desc())))
 
 
-def invitation_for(token: str) -> Invitation:
+def invitation_from_link(token: str) -> Invitation:
     """The pending invitation of a link; raises TokenError (expired=True when too old or used)."""
     max_age = current_app.config["INVITATION_DAYS"] * 86400
     payload = read_token(INVITATION, token, max_age)

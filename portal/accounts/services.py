@@ -1,13 +1,17 @@
-"""Writes to accounts: creating users, checking passwords (argon2id)."""
+"""Writes to accounts: creating users, checking passwords (argon2id), the second factor of an
+account and of a sign-in, an operator's team (cancelling an invitation, removing a colleague)."""
 from __future__ import annotations
 
 import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from portal.accounts.models import ROLES, User, utc_now
+from portal.accounts import second_factor as totp
+from portal.accounts import sign_in
+from portal.accounts.admin import disable_user
+from portal.accounts.models import ROLES, Invitation, User, normalise_email, utc_now
 from portal.extensions import db
 from portal.normalise import ref_key
 from portal.offer.models import Operator
@@ -22,6 +26,15 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class AccountError(ValueError):
     """A user that cannot be created as asked; the message says why."""
+
+
+class SecondFactorRefusal(ValueError):
+    """The second factor was not turned on: the code does not prove the app has the key, or (when
+    replacing a working one) the password is wrong, or both."""
+
+    def __init__(self, wrong_code: bool, wrong_password: bool) -> None:
+        super().__init__("wrong code" if wrong_code else "wrong password")
+        self.wrong_code, self.wrong_password = wrong_code, wrong_password
 
 
 def hash_password(password: str) -> str:
@@ -50,10 +63,6 @@ def verify_password(user: User, password: str) -> bool:
         return _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def create_user(email: str, password: str, role: str, *, operator_ref: str | None = None,
@@ -89,3 +98,69 @@ def create_user(email: str, password: str, role: str, *, operator_ref: str | Non
     db.session.add(user)
     db.session.commit()
     return user
+
+
+# -- the second factor of a sign-in --------------------------------------------------------------
+CODE_ACCEPTED, CODE_WRONG, CODES_LOCKED = "accepted", "wrong", "locked"
+
+
+def check_sign_in_code(user: User, code: str) -> str:
+    """The code step of a sign-in (once the password was right): CODE_ACCEPTED when ``code`` is
+    valid, newer than the last one accepted and codes are not locked; of two requests with the same
+    code, the database lets one only claim it. Else the wrong code is counted on the account (not in
+    the session cookie, which a replay would reset): CODE_WRONG, or CODES_LOCKED when that one
+    locked codes for ``sign_in.CODE_LOCK_MINUTES``."""
+    step = totp.accepted_step(user.totp_secret, code, user.totp_last_step)
+    if step is not None and sign_in.claim_code_step(user, step):
+        return CODE_ACCEPTED
+    return CODES_LOCKED if sign_in.count_wrong_code(user) else CODE_WRONG
+
+
+# -- the second factor of an account -------------------------------------------------------------
+def second_factor_key(user: User, new: bool) -> str:
+    """The key being set up, kept on the account (a session cookie is signed, but readable): a new
+    one when ``new`` (each time the page is shown) or when none waits."""
+    if new or not user.pending_totp_secret:
+        user.pending_totp_secret = totp.new_secret()
+        db.session.commit()
+    return user.pending_totp_secret
+
+
+def turn_on_second_factor(user: User, code: str, password: str | None) -> None:
+    """Turn on the key being set up once ``code`` proves the app has it; replacing a working one
+    also takes the password (a session alone may not change it). Raises SecondFactorRefusal."""
+    wrong_password = bool(user.totp_secret) and not verify_password(user, password or "")
+    step = totp.accepted_step(user.pending_totp_secret or "", code, None)
+    if step is None or wrong_password:
+        raise SecondFactorRefusal(wrong_code=step is None, wrong_password=wrong_password)
+    user.totp_secret, user.totp_last_step, user.totp_failures = user.pending_totp_secret, step, 0
+    user.pending_totp_secret, user.totp_setup_required = None, False
+    db.session.commit()
+
+
+def turn_off_second_factor(user: User, password: str) -> bool:
+    """Turn off a second factor (where it is not required: ``permissions``) when ``password`` is
+    right; False when it is not."""
+    if not verify_password(user, password):
+        return False
+    user.totp_secret = user.totp_last_step = None
+    db.session.commit()
+    return True
+
+
+# -- an operator's team ----------------------------------------------------------------------------
+def cancel_invitation(invitation: Invitation) -> bool:
+    """Cancel an invitation not answered yet: its link stops working. False when it was accepted or
+    cancelled meanwhile (decided in the database, as accepting it is)."""
+    cancelled = db.session.execute(update(Invitation).where(
+        Invitation.id == invitation.id, Invitation.accepted_at.is_(None), Invitation.cancelled_at.is_(None))
+        .values(cancelled_at=utc_now()))
+    db.session.commit()
+    return cancelled.rowcount == 1
+
+
+def remove_colleague(colleague: User, actor: User) -> bool:
+    """A colleague leaves: their account is disabled (their sessions end; their changes stay in the
+    history), recorded as "access removed". False when it already was; raises
+    ``admin.AdminRefusal("self")`` for one's own account (another colleague or an admin does it)."""
+    return disable_user(colleague, actor=actor, source="web", action="access_removed")

@@ -20,8 +20,7 @@ from flask import current_app
 from sqlalchemy import case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.accounts.models import SignInCounter, User, utc_now
-from portal.accounts.services import normalise_email
+from portal.accounts.models import SignInCounter, User, normalise_email, utc_now
 from portal.extensions import db
 
 FAILURES_BEFORE_DELAY = 10

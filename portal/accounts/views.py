@@ -8,7 +8,7 @@ import time
 import unicodedata
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
@@ -30,7 +30,7 @@ from portal.accounts.models import User
 from portal.accounts.onboarding import (
     accept_invitation,
     email_in_use,
-    invitation_for,
+    invitation_from_link,
     request_signup,
     send_password_reset,
     set_password,
@@ -38,11 +38,22 @@ from portal.accounts.onboarding import (
     tell_address_in_use,
     user_for_reset,
 )
-from portal.accounts.services import AccountError, authenticate, verify_password
+from portal.accounts.services import (
+    CODE_ACCEPTED,
+    CODES_LOCKED,
+    AccountError,
+    SecondFactorRefusal,
+    authenticate,
+    check_sign_in_code,
+    second_factor_key,
+    turn_off_second_factor,
+    turn_on_second_factor,
+    verify_password,
+)
 from portal.accounts.tokens import TokenError
 from portal.extensions import db, limiter
 from portal.geo.gazetteer import get_gazetteer
-from portal.permissions import public, signed_in, signed_in_setup
+from portal.permissions import public, require, signed_in, signed_in_setup
 
 # How long the code step of a sign-in waits for the code after the password.
 PENDING_SECONDS = 300
@@ -118,14 +129,22 @@ def login():
                            password_changed=request.args.get("password") == "1"), status, headers
 
 
+def _pending_sign_in() -> User | None:
+    """The account whose password was right on this browser a moment ago, if it still waits for its code."""
+    pending = session.get("pending_sign_in")
+    user = db.session.get(User, pending["user"]) if pending else None
+    if user is None or not user.active or not user.totp_secret or time.time() - pending["at"] > PENDING_SECONDS:
+        return None
+    return user
+
+
 @bp.route("/connexion/code", methods=["GET", "POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"])
 @public
 def login_code():
     next_url = _next_arg()
-    pending = session.get("pending_sign_in")
-    user = db.session.get(User, pending["user"]) if pending else None
-    if user is None or not user.active or not user.totp_secret or time.time() - pending["at"] > PENDING_SECONDS:
+    user = _pending_sign_in()
+    if user is None:
         session.pop("pending_sign_in", None)
         return redirect(url_for("accounts.login", next=next_url))
     form = CodeForm()
@@ -134,12 +153,10 @@ def login_code():
         form.code.errors = [_("Too many wrong codes. For your safety, wait %(num)s minutes, then sign in again.",
                               num=sign_in.CODE_LOCK_MINUTES)]
     elif form.validate_on_submit():
-        step = totp.accepted_step(user.totp_secret, form.code.data, user.totp_last_step)
-        # The database decides: of two requests with the same code, one only claims its step.
-        if step is not None and sign_in.claim_code_step(user, step):
+        outcome = check_sign_in_code(user, form.code.data)
+        if outcome == CODE_ACCEPTED:
             return _finish_sign_in(user, next_url)
-        # Counted on the account, not in the session cookie (a replayed cookie would reset it).
-        if sign_in.count_wrong_code(user):
+        if outcome == CODES_LOCKED:
             session.pop("pending_sign_in", None)
             return redirect(url_for("accounts.login", next=next_url, locked=1))
         form.code.errors.append(_("This code is not right, or it was already used. Wait for the next one."))
@@ -195,7 +212,7 @@ def signup():
 @public
 def accept_invitation_view(token: str):
     try:
-        invitation = invitation_for(token)
+        invitation = invitation_from_link(token)
     except TokenError as error:
         return render_template("accounts/link_invalid.html", expired=error.expired, kind="invitation"), 410
     form = PasswordChoiceForm()
@@ -278,22 +295,19 @@ def second_factor():
     replacing one also asks for the password (a session alone may not change it). The key being
     set up waits on the account, not in the session cookie (signed, but readable)."""
     user = current_user._get_current_object()
-    if request.method == "GET" or not user.pending_totp_secret:
-        user.pending_totp_secret = totp.new_secret()
-        db.session.commit()
-    secret = user.pending_totp_secret
+    secret = second_factor_key(user, new=request.method == "GET")
     form = SecondFactorForm()
     replacing = bool(user.totp_secret)
     if form.validate_on_submit():
-        if replacing and not verify_password(user, form.current.data or ""):
-            form.current.errors.append(_("This is not your current password."))
-        step = totp.accepted_step(secret, form.code.data, None)
-        if step is None:
-            form.code.errors.append(_("This code is not right. Check the time of your phone and try the next code."))
-        elif not form.current.errors:
-            user.totp_secret, user.totp_last_step, user.totp_failures = secret, step, 0
-            user.pending_totp_secret, user.totp_setup_required = None, False
-            db.session.commit()
+        try:
+            turn_on_second_factor(user, form.code.data, form.current.data)
+        except SecondFactorRefusal as refusal:
+            if refusal.wrong_password:
+                form.current.errors.append(_("This is not your current password."))
+            if refusal.wrong_code:
+                form.code.errors.append(
+                    _("This code is not right. Check the time of your phone and try the next code."))
+        else:
             return redirect(_safe_next(request.args.get("next")) if request.args.get("next")
                             else url_for("accounts.account", changed="second_factor"))
     uri = totp.provisioning_uri(current_user.email, secret)
@@ -307,12 +321,9 @@ def second_factor():
 @limiter.limit("10 per hour")
 @signed_in
 def second_factor_off():
-    if current_user.needs_second_factor:
-        abort(403)  # coordinators and admins keep it
+    require("turn_off_second_factor", current_user._get_current_object())
     form = PasswordCheckForm(prefix="off")
-    if form.validate_on_submit() and verify_password(current_user, form.current.data):
-        current_user.totp_secret = current_user.totp_last_step = None
-        db.session.commit()
+    if form.validate_on_submit() and turn_off_second_factor(current_user._get_current_object(), form.current.data):
         return redirect(url_for("accounts.account", changed="second_factor_off"))
     if form.current.data:
         form.current.errors = [_("This is not your current password.")]

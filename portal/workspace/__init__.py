@@ -3,7 +3,6 @@ from typing import Any
 
 from flask import Blueprint
 
-from portal.geo.gazetteer import get_gazetteer
 from portal.permissions import may
 
 bp = Blueprint("workspace", __name__, url_prefix="/espace")
@@ -12,8 +11,8 @@ bp = Blueprint("workspace", __name__, url_prefix="/espace")
 @bp.context_processor
 def workspace_helpers() -> dict[str, Any]:
     """What every workspace page may use: the permission question (to show a link only to those
-    allowed) and the names of the bassins."""
-    return {"may": may, "all_bassins": get_gazetteer().bassins}
+    allowed)."""
+    return {"may": may}
 
 
 from portal.workspace import account_views, bulk_views, site_views, team_views, views  # noqa: E402,F401

@@ -16,27 +16,14 @@ from portal.accounts.admin import (
 )
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import User
-from portal.extensions import db
-from portal.permissions import may, signed_in
+from portal.permissions import account_for, accounts_managed_by, require, signed_in
 from portal.workspace import bp
-
-MAX_ID = 2**31 - 1  # what an INTEGER column holds: larger ids do not exist
 
 
 def _render_accounts(error: str | None = None, status: int = 200):
-    return render_template("workspace/accounts.html", users=all_accounts(), events=recent_events(),
-                           action_form=ConfirmForm(), done=request.args.get("done"),
+    return render_template("workspace/accounts.html", users=all_accounts(accounts_managed_by(current_user)),
+                           events=recent_events(), action_form=ConfirmForm(), done=request.args.get("done"),
                            email=request.args.get("email"), error=error), status
-
-
-def _account_for(user_id: int) -> User:
-    """The account, for an admin (the whole page is theirs: others get 403 whatever the id)."""
-    if not may(current_user, "manage_accounts"):
-        abort(403)
-    found = db.session.get(User, user_id) if user_id <= MAX_ID else None
-    if found is None:
-        abort(404)
-    return found
 
 
 def _confirmed(user: User, action: str):
@@ -53,15 +40,14 @@ def _confirmed(user: User, action: str):
 @bp.get("/comptes")
 @signed_in
 def accounts():
-    if not may(current_user, "manage_accounts"):
-        abort(403)
+    require("list_accounts")
     return _render_accounts()
 
 
 @bp.post("/comptes/<int:user_id>/desactiver")
 @signed_in
 def account_disable(user_id: int):
-    user = _account_for(user_id)
+    user = account_for(user_id, "disable_account")
     page = _confirmed(user, "disable")
     if page is not None:
         return page
@@ -77,7 +63,7 @@ def account_disable(user_id: int):
 @bp.post("/comptes/<int:user_id>/activer")
 @signed_in
 def account_enable(user_id: int):
-    user = _account_for(user_id)
+    user = account_for(user_id, "enable_account")
     page = _confirmed(user, "enable")
     if page is not None:
         return page
@@ -88,7 +74,7 @@ def account_enable(user_id: int):
 @bp.post("/comptes/<int:user_id>/second-facteur")
 @signed_in
 def account_reset_second_factor(user_id: int):
-    user = _account_for(user_id)
+    user = account_for(user_id, "reset_second_factor")
     page = _confirmed(user, "reset_second_factor")
     if page is not None:
         return page

@@ -16,11 +16,10 @@ from wtforms import BooleanField
 
 from portal.core.views import html_error
 from portal.extensions import limiter
-from portal.geo.gazetteer import get_gazetteer
 from portal.normalise import fold
 from portal.offer import rules
 from portal.offer.services import Counts, ImportSummary
-from portal.permissions import may, operator_for, signed_in
+from portal.permissions import bassin_for, operator_for, signed_in
 from portal.workspace import bp, bulk_files
 from portal.workspace.bulk_files import Problem
 from portal.workspace.bulk_limits import (
@@ -97,14 +96,6 @@ class ImportForm(FlaskForm):
                                 "after it was made"))
 
 
-def _bassin_for(name: str, action: str) -> str:
-    """The gazetteer's name of that bassin, if the current user may ``action`` it (else 404/403)."""
-    bassin = get_gazetteer().bassin(name)
-    if bassin is None:
-        abort(404)
-    if not may(current_user, action, bassin):
-        abort(403)
-    return bassin
 
 
 def _download(content: bytes | str, fmt: str, filename: str) -> Response:
@@ -149,7 +140,7 @@ def _form_problems(form: ImportForm) -> list[Problem]:
 def operator_export(ref: str, fmt: str):
     if fmt not in bulk_files.FORMATS:
         abort(404)
-    operator = operator_for(ref, "export_operator")
+    operator = operator_for(ref, "export_courses")
     filename = f"{operator.ref}-cours-{rules.today().isoformat()}.{fmt}"
     if fmt == "json":
         return _download(_json(operator_document(operator)), fmt, filename)
@@ -195,7 +186,7 @@ def too_many_requests(exc):
 @limit_imports
 @signed_in
 def operator_import(ref: str):
-    operator = operator_for(ref, "import_operator")
+    operator = operator_for(ref, "import_courses")
     form = ImportForm()
     handled = _handle_import(form, lambda filename, data, check_only, overwrite: import_operator_file(
         operator, filename, data, rules.today(), actor=current_user, check_only=check_only, overwrite=overwrite),
@@ -214,7 +205,7 @@ def operator_import(ref: str):
 @bp.get("/bassins/<bassin>/export.json")
 @signed_in
 def bassin_export(bassin: str):
-    name = _bassin_for(bassin, "import_bassin")  # the same people: its coordinators and the admins
+    name = bassin_for(bassin, "export_cadastre")
     slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
     return _download(_json(bassin_document(name)), "json", f"cadastre-{slug}-{rules.today().isoformat()}.json")
 
@@ -223,7 +214,7 @@ def bassin_export(bassin: str):
 @limit_imports
 @signed_in
 def bassin_import(bassin: str):
-    name = _bassin_for(bassin, "import_bassin")
+    name = bassin_for(bassin, "import_cadastre")
     form = ImportForm()
     handled = _handle_import(form, lambda filename, data, check_only, overwrite: import_bassin_file(
         name, filename, data, rules.today(), actor=current_user, check_only=check_only, overwrite=overwrite),

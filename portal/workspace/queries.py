@@ -5,12 +5,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.offer import rules
-from portal.offer.models import Course, Operator, Site
+from portal.offer.models import Course, Operator
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,9 @@ def freshness_counts(rows: list[CourseFreshness]) -> Counter:
     return Counter(row.freshness for row in rows if row.course.status != "archived")
 
 
-def operators_overview(bassin: str | None, today: dt.date) -> list[OperatorOverview]:
-    """Operators with a site in ``bassin`` or signed up there (all when None), with their courses' freshness."""
-    query = select(Operator).order_by(Operator.name).options(selectinload(Operator.courses))
-    if bassin is not None:
-        query = query.where(or_(Operator.id.in_(select(Site.operator_id).where(Site.bassin_efe == bassin)),
-                                Operator.home_bassin == bassin))
+def operators_overview(seen: ColumnElement[bool], today: dt.date) -> list[OperatorOverview]:
+    """The operators of a scope (``permissions.operators_seen_by``), with their courses' freshness."""
+    query = select(Operator).where(seen).order_by(Operator.name).options(selectinload(Operator.courses))
     return [
         OperatorOverview(operator, Counter(rules.freshness(c, today) for c in operator.courses
                                            if c.status != "archived"))

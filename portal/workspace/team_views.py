@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.accounts.admin import disable_user
+from portal.accounts.admin import AdminRefusal
 from portal.accounts.forms import ConfirmForm, InviteForm, RejectForm
-from portal.accounts.models import Invitation, SignupRequest, User, utc_now
+from portal.accounts.models import utc_now
 from portal.accounts.onboarding import (
     approve_signup,
     decided_signups,
@@ -16,34 +16,31 @@ from portal.accounts.onboarding import (
     reject_signup,
     team_of,
 )
-from portal.accounts.services import AccountError
-from portal.extensions import db, limiter
-from portal.permissions import may, operator_for, signed_in
+from portal.accounts.services import AccountError, cancel_invitation, remove_colleague
+from portal.extensions import limiter
+from portal.permissions import (
+    colleague_for,
+    invitation_for,
+    may,
+    operator_for,
+    require,
+    signed_in,
+    signup_for,
+    signups_reviewed_by,
+)
 from portal.workspace import bp
-
-MAX_ID = 2**31 - 1  # what an INTEGER column holds: larger ids do not exist
-
-
-def _signup_for(request_id: int) -> SignupRequest:
-    found = db.session.get(SignupRequest, request_id) if request_id <= MAX_ID else None
-    if found is None:
-        abort(404)
-    if not may(current_user, "decide_signup", found):
-        abort(403)
-    return found
 
 
 def _render_signups(reject_forms=None, status=200):
-    if not may(current_user, "review_signups"):
-        abort(403)
-    bassin = current_user.bassin_efe if current_user.role == "coordinator" else None
-    pending = pending_signups(bassin)
+    require("list_signups")
+    reviewed = signups_reviewed_by(current_user)
+    pending = pending_signups(reviewed)
     forms = reject_forms or {}
     for item in pending:
         forms.setdefault(item.id, RejectForm(formdata=None, prefix=f"r{item.id}"))
-    return render_template("workspace/signups.html", bassin=bassin, pending=pending, decided=decided_signups(bassin),
-                           reject_forms=forms, action_form=ConfirmForm(), now=utc_now(),
-                           done=request.args.get("done")), status
+    return render_template("workspace/signups.html", bassin=current_user.bassin_efe, pending=pending,
+                           decided=decided_signups(reviewed), reject_forms=forms, action_form=ConfirmForm(),
+                           now=utc_now(), done=request.args.get("done")), status
 
 
 @bp.get("/demandes")
@@ -55,7 +52,7 @@ def signups():
 @bp.post("/demandes/<int:request_id>/valider")
 @signed_in
 def signup_approve(request_id: int):
-    found = _signup_for(request_id)
+    found = signup_for(request_id, "decide_signup")
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if found.status != "pending":
@@ -70,7 +67,7 @@ def signup_approve(request_id: int):
 @bp.post("/demandes/<int:request_id>/refuser")
 @signed_in
 def signup_reject(request_id: int):
-    found = _signup_for(request_id)
+    found = signup_for(request_id, "decide_signup")
     form = RejectForm(prefix=f"r{request_id}")
     if found.status != "pending":
         return redirect(url_for("workspace.signups"))
@@ -96,8 +93,7 @@ def team(ref: str):
     form = InviteForm()
     status = 200
     if request.method == "POST":
-        if not may_invite:
-            abort(403)
+        require("invite_colleague", operator)
         if form.validate_on_submit():
             try:
                 invitation = invite(operator, form.email.data, current_user)
@@ -106,8 +102,10 @@ def team(ref: str):
             else:
                 return redirect(url_for("workspace.team", ref=operator.ref, invited=invitation.email))
         status = 400
-    return render_template("workspace/team.html", operator=operator, users=team_of(operator),
+    users = team_of(operator)
+    return render_template("workspace/team.html", operator=operator, users=users,
                            invitations=invitations_of(operator), form=form, may_invite=may_invite,
+                           removable={user.id for user in users if may(current_user, "remove_colleague", user)},
                            action_form=ConfirmForm(), now=utc_now(), invited=request.args.get("invited"),
                            removed=request.args.get("removed")), status
 
@@ -115,16 +113,10 @@ def team(ref: str):
 @bp.post("/invitations/<int:invitation_id>/annuler")
 @signed_in
 def invitation_cancel(invitation_id: int):
-    invitation = db.session.get(Invitation, invitation_id) if invitation_id <= MAX_ID else None
-    if invitation is None:
-        abort(404)
-    if not may(current_user, "invite_colleague", invitation.operator):
-        abort(403)
+    invitation = invitation_for(invitation_id, "cancel_invitation")
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if invitation.accepted_at is None and invitation.cancelled_at is None:
-        invitation.cancelled_at = utc_now()
-        db.session.commit()
+    cancel_invitation(invitation)  # already answered or cancelled: nothing to do
     return redirect(url_for("workspace.team", ref=invitation.operator.ref))
 
 
@@ -132,14 +124,11 @@ def invitation_cancel(invitation_id: int):
 @signed_in
 def user_remove(user_id: int):
     """A colleague leaves: their account of this operator is disabled (kept for the history)."""
-    user = db.session.get(User, user_id) if user_id <= MAX_ID else None
-    if user is None or user.role != "operator" or user.operator is None:
-        abort(404)
-    if not may(current_user, "invite_colleague", user.operator):
-        abort(403)
+    user = colleague_for(user_id, "remove_colleague")
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if user.id == current_user.id:
+    try:
+        remove_colleague(user, actor=current_user._get_current_object())
+    except AdminRefusal:
         abort(400)  # not oneself: another colleague or an admin does it
-    disable_user(user, actor=current_user._get_current_object(), source="web", action="access_removed")
     return redirect(url_for("workspace.team", ref=user.operator.ref, removed=user.email))

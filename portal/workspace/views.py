@@ -16,7 +16,16 @@ from portal.offer import rules
 from portal.offer.exchange import course_dict
 from portal.offer.history import changes_of
 from portal.offer.models import Course
-from portal.permissions import course_for, may, operator_for, signed_in
+from portal.permissions import (
+    bassins_of,
+    course_for,
+    may,
+    operator_for,
+    operators_seen_by,
+    require,
+    signed_in,
+    signups_reviewed_by,
+)
 from portal.search.queries import describe
 from portal.workspace import bp
 from portal.workspace.courses import (
@@ -39,15 +48,14 @@ from portal.workspace.sites import site_rows
 @bp.get("/")
 @signed_in
 def dashboard():
-    if current_user.role == "operator" and current_user.operator is not None:
+    if current_user.operator is not None:  # an operator's user: its own page is its home
         return redirect(url_for("workspace.operator", ref=current_user.operator.ref))
-    if not may(current_user, "list_operators"):
-        abort(403)
-    bassin = current_user.bassin_efe if current_user.role == "coordinator" else None
-    overviews = operators_overview(bassin, rules.today())
-    return render_template("workspace/operators.html", bassin=bassin, overviews=overviews,
+    require("list_operators")
+    overviews = operators_overview(operators_seen_by(current_user), rules.today())
+    return render_template("workspace/operators.html", bassin=current_user.bassin_efe, overviews=overviews,
                            reminded=last_reminders([o.operator.id for o in overviews]),
-                           pending_signups=pending_signups(bassin))
+                           cadastre_bassins=bassins_of(current_user, "import_cadastre"),
+                           pending_signups=pending_signups(signups_reviewed_by(current_user)))
 
 
 @bp.get("/organismes/<ref>")
@@ -62,14 +70,14 @@ def operator(ref: str):
     return render_template("workspace/operator.html", operator=found, today=today, rows=rows,
                            freshness=freshness_counts(rows), sites=site_rows(found),
                            closed=[row.course for row in rows if row.needs_next_session], confirm_form=ConfirmForm(),
-                           may_confirm=may(current_user, "confirm_operator", found), confirmed=message,
+                           may_confirm=may(current_user, "confirm_courses", found), confirmed=message,
                            reminded=last_reminders([found.id]).get(found.id))
 
 
 @bp.post("/organismes/<ref>/tout-est-correct")
 @signed_in
 def confirm(ref: str):
-    found = operator_for(ref, "confirm_operator")
+    found = operator_for(ref, "confirm_courses")
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
