@@ -103,7 +103,7 @@ def register_extensions(app: Flask) -> None:
     from portal.jobs import models as job_models  # noqa: F401
     from portal.mail import models as mail_models  # noqa: F401
     from portal.offer import history, models  # noqa: F401
-    from portal.workspace import models as workspace_models  # noqa: F401
+    from portal.reminders import models as reminder_models  # noqa: F401
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:

@@ -92,7 +92,8 @@ def export_command(file: click.File) -> None:
 def remind_command(dry_run: bool) -> None:
     """E-mail operators whose courses are going stale or have no session open to registration any
     more (the daily job "reminders" does it too). Never twice for a course and a reason."""
-    from portal.workspace.reminders import plan_reminders, send_reminder
+    from portal.reminders.queries import plan_reminders
+    from portal.reminders.services import send_reminder
 
     today = rules.today()
     plans = plan_reminders(today)

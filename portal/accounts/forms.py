@@ -52,10 +52,6 @@ class PasswordCheckForm(FlaskForm):
         DataRequired(message=_l("Give your password.")), Length(max=200)])
 
 
-class ConfirmForm(FlaskForm):
-    """A button that changes something: only its CSRF token."""
-
-
 class SignupForm(FlaskForm):
     organisation = StringField(_l("Name of your organisation"), validators=[
         DataRequired(message=_l("Give the name of your organisation.")), Length(max=200)])

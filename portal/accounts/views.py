@@ -18,7 +18,6 @@ from portal.accounts import second_factor as totp
 from portal.accounts.forms import (
     ChangePasswordForm,
     CodeForm,
-    ConfirmForm,
     ForgotPasswordForm,
     LoginForm,
     PasswordCheckForm,
@@ -52,6 +51,7 @@ from portal.accounts.services import (
 )
 from portal.accounts.tokens import TokenError
 from portal.extensions import db, limiter
+from portal.forms import ConfirmForm
 from portal.geo.gazetteer import get_gazetteer
 from portal.permissions import public, require, signed_in, signed_in_setup
 

@@ -50,7 +50,7 @@ def _refresh_derived_dates(now: dt.datetime) -> str:
 
 def _send_reminders(now: dt.datetime) -> str:
     from portal.offer import rules
-    from portal.workspace.reminders import send_due_reminders
+    from portal.reminders.services import send_due_reminders
 
     return send_due_reminders(rules.today())
 

@@ -14,8 +14,8 @@ from portal.accounts.admin import (
     recent_events,
     reset_second_factor,
 )
-from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import User
+from portal.forms import ConfirmForm
 from portal.permissions import account_for, accounts_managed_by, require, signed_in
 from portal.workspace import bp
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from portal.forms import plain_message
 from portal.normalise import ref_key
 from portal.offer import codes
 from portal.offer.exchange import COURSE_KEYS, json_number
@@ -33,7 +34,6 @@ from portal.workspace.bulk_files import (
     cell_text,
 )
 from portal.workspace.courses import course_plain_words
-from portal.workspace.form_errors import plain_message
 
 CODE_COLUMNS = {
     "kind": codes.COURSE_KINDS, "level_min": codes.LEVELS, "level_max": codes.LEVELS,

@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.extensions import db
+from portal.forms import FormErrors, form_errors
 from portal.geo.gazetteer import get_gazetteer
 from portal.normalise import fold
 from portal.offer.exchange import FORMAT, course_dict, operator_dict
 from portal.offer.models import Course, Operator
 from portal.offer.services import WriteConflict, import_offer
 from portal.offer.validation import OfferDocumentError
-from portal.workspace.form_errors import FormErrors, form_errors
 
 # New refs tried when other saves take them at the same moment (each try sees the earlier ones).
 REF_ATTEMPTS = 3

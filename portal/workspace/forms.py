@@ -15,24 +15,18 @@ from wtforms import (
     FormField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import labels
+from portal.forms import CheckboxList
 from portal.labels import choices
 
 BLANK_ENTRY_ROWS = 2
 COURSE = labels.COURSE_FIELDS  # a course's fields are named as its history names them
 ENTRY = labels.ENTRY_FIELDS
-
-
-class CheckboxList(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class EntryForm(Form):

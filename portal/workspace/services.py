@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from portal.extensions import db
+from portal.forms import form_errors
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer import history
 from portal.offer.exchange import FORMAT, operator_dict
 from portal.offer.models import Course, Operator
 from portal.offer.services import import_offer
 from portal.offer.validation import OfferDocumentError
-from portal.workspace.form_errors import form_errors
 
 if TYPE_CHECKING:
     from portal.workspace.forms import OperatorForm

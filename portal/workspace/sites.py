@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.extensions import db
+from portal.forms import FormErrors, form_errors
 from portal.geo.gazetteer import Gazetteer, get_gazetteer
 from portal.normalise import fold
 from portal.offer.exchange import FORMAT, LAT_RANGE, LON_RANGE, operator_dict
 from portal.offer.models import Course, Operator, Site
 from portal.offer.services import import_offer
 from portal.offer.validation import OfferDocumentError
-from portal.workspace.form_errors import FormErrors, form_errors
 
 
 class SiteErrors(FormErrors):

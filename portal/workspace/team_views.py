@@ -5,7 +5,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.admin import AdminRefusal
-from portal.accounts.forms import ConfirmForm, InviteForm, RejectForm
+from portal.accounts.forms import InviteForm, RejectForm
 from portal.accounts.models import utc_now
 from portal.accounts.onboarding import (
     approve_signup,
@@ -18,6 +18,7 @@ from portal.accounts.onboarding import (
 )
 from portal.accounts.services import AccountError, cancel_invitation, remove_colleague
 from portal.extensions import limiter
+from portal.forms import ConfirmForm
 from portal.permissions import (
     colleague_for,
     invitation_for,

@@ -9,9 +9,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from portal.accounts.forms import ConfirmForm
 from portal.accounts.onboarding import pending_signups
 from portal.extensions import db
+from portal.forms import ConfirmForm, FormErrors
 from portal.offer import rules
 from portal.offer.exchange import course_dict
 from portal.offer.history import changes_of
@@ -26,6 +26,7 @@ from portal.permissions import (
     signed_in,
     signups_reviewed_by,
 )
+from portal.reminders.queries import last_reminders
 from portal.search.queries import describe
 from portal.workspace import bp
 from portal.workspace.courses import (
@@ -36,11 +37,9 @@ from portal.workspace.courses import (
     create_course,
     save_course,
 )
-from portal.workspace.form_errors import FormErrors
 from portal.workspace.forms import BLANK_ENTRY_ROWS, CourseForm, OperatorForm
 from portal.workspace.history import field_changes
 from portal.workspace.queries import freshness_counts, operator_offer, operators_overview
-from portal.workspace.reminders import last_reminders
 from portal.workspace.services import confirm_all, save_operator
 from portal.workspace.sites import site_rows
 

@@ -1,6 +1,7 @@
-"""The exchange format's errors (a JSON path and English words, written for files) put back beside
-the workspace form's fields, in words the form's users read. Shared by the course and site forms:
-both write through the import, so both get their errors from it."""
+"""What every form of the site shares: the button that only changes something (ConfirmForm), the
+list of checkboxes, and the exchange format's errors (a JSON path and English words, written for
+files) put back beside a form's fields in words its users read: the course, site and organisation
+forms write through the import, so they get their errors from it."""
 from __future__ import annotations
 
 import re
@@ -8,6 +9,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only its CSRF token."""
+
+
+class CheckboxList(SelectMultipleField):
+    """Several choices as checkboxes (a list, usable without JavaScript)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 @dataclass

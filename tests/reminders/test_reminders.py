@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.services import create_user
 from portal.extensions import db
-from portal.workspace.models import Reminder, ReminderCourse
+from portal.reminders.models import Reminder, ReminderCourse
 from portal.workspace.services import confirm_all
 from tests import factories as f
 from tests.conftest import TODAY
@@ -114,7 +114,8 @@ def closed_offer(app_context):
 
 
 def test_operators_are_told_to_add_the_next_session_once(app, closed_offer):
-    from portal.workspace.reminders import plan_reminders, reminder_message
+    from portal.reminders.queries import plan_reminders
+    from portal.reminders.services import reminder_message
 
     (plan,) = plan_reminders(TODAY)
     assert [c.ref for c in plan.closed] == ["c-closed"] and plan.courses == []
@@ -146,7 +147,7 @@ def test_adding_the_next_session_ends_the_notice(app, closed_offer):
 
 
 def plan_reminders_refs() -> list[str]:
-    from portal.workspace.reminders import plan_reminders
+    from portal.reminders.queries import plan_reminders
 
     return [course.ref for plan in plan_reminders(TODAY) for course in plan.all_courses]
 

@@ -1,0 +1,1 @@
+"""Reminders to operators: courses going stale, sessions whose registrations all closed."""
