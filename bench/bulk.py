@@ -33,13 +33,15 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from portal import create_app  # noqa: E402
+from portal.bulk import files as bulk_files  # noqa: E402
+from portal.bulk import reader as bulk_reader
+from portal.bulk.queries import operator_rows  # noqa: E402
+from portal.bulk.services import import_operator_file  # noqa: E402
 from portal.config import Config  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.geo.gazetteer import get_gazetteer  # noqa: E402
 from portal.offer.models import Operator  # noqa: E402
 from portal.offer.services import import_offer  # noqa: E402
-from portal.workspace import bulk_files, bulk_reader  # noqa: E402
-from portal.workspace.bulk_services import import_operator_file, operator_rows  # noqa: E402
 from tests import bombs  # noqa: E402
 
 TODAY = dt.date(2026, 11, 27)

@@ -113,6 +113,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.api import bp as api_bp
+    from portal.bulk import bp as bulk_bp
     from portal.core import bp as core_bp
     from portal.extensions import csrf
     from portal.search import views as search_views
@@ -124,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search_views.bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(workspace_bp)
+    app.register_blueprint(bulk_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -42,7 +42,7 @@ def add_security_headers(response: Response) -> Response:
 
 
 # The account pages (sign-in, sign-up, password, account) and the workspace, exports included.
-PRIVATE_BLUEPRINTS = ("accounts", "workspace")
+PRIVATE_BLUEPRINTS = ("accounts", "workspace", "bulk")
 
 
 def is_private_page() -> bool:

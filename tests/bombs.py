@@ -7,7 +7,7 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 
-from portal.workspace.bulk_files import COLUMNS, MAX_UNPACKED_BYTES
+from portal.bulk.files import COLUMNS, MAX_UNPACKED_BYTES
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

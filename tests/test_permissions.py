@@ -92,7 +92,7 @@ MATRIX = {
 }
 # Every role × route matrix of the tests (tests/loader_guard.py watches each request they make).
 MATRICES = ("tests.test_permissions", "tests.accounts.test_onboarding", "tests.workspace.test_sites",
-            "tests.workspace.test_bulk", "tests.workspace.test_history", "tests.workspace.test_operator_profile")
+            "tests.bulk.test_bulk", "tests.workspace.test_history", "tests.workspace.test_operator_profile")
 
 
 @over_matrix(MATRIX)

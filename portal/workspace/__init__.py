@@ -15,4 +15,4 @@ def workspace_helpers() -> dict[str, Any]:
     return {"may": may}
 
 
-from portal.workspace import account_views, bulk_views, site_views, team_views, views  # noqa: E402,F401
+from portal.workspace import account_views, site_views, team_views, views  # noqa: E402,F401

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.bulk.helpers import make_bulk_people
 from tests.people import signed_in_client
-from tests.workspace.bulk_helpers import make_bulk_people
 
 
 @pytest.fixture()

@@ -14,15 +14,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField
 
-from portal.core.views import html_error
-from portal.extensions import limiter
-from portal.normalise import fold
-from portal.offer import rules
-from portal.offer.services import Counts, ImportSummary
-from portal.permissions import bassin_for, operator_for, signed_in
-from portal.workspace import bp, bulk_files
-from portal.workspace.bulk_files import Problem
-from portal.workspace.bulk_limits import (
+from portal.bulk import bp, files
+from portal.bulk.files import Problem
+from portal.bulk.limits import (
     ImportBusy,
     anonymous,
     counted,
@@ -31,15 +25,14 @@ from portal.workspace.bulk_limits import (
     importer,
     too_many_imports,
 )
-from portal.workspace.bulk_services import (
-    BulkOutcome,
-    bassin_document,
-    import_bassin_file,
-    import_operator_file,
-    operator_document,
-    operator_rows,
-    site_address,
-)
+from portal.bulk.queries import bassin_document, operator_document, operator_rows, site_address
+from portal.bulk.services import BulkOutcome, import_bassin_file, import_operator_file
+from portal.core.views import html_error
+from portal.extensions import limiter
+from portal.normalise import fold
+from portal.offer import rules
+from portal.offer.services import Counts, ImportSummary
+from portal.permissions import bassin_for, operator_for, signed_in
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -125,7 +118,7 @@ def _summary_from_args() -> ImportSummary | None:
 def _upload(form: ImportForm) -> tuple[str, bytes]:
     upload = form.file.data
     try:
-        return upload.filename or "", upload.stream.read(bulk_files.MAX_BYTES + 1)  # one byte more: "too big"
+        return upload.filename or "", upload.stream.read(files.MAX_BYTES + 1)  # one byte more: "too big"
     finally:
         upload.close()  # a large upload is a temporary file
 
@@ -138,7 +131,7 @@ def _form_problems(form: ImportForm) -> list[Problem]:
 @bp.get("/organismes/<ref>/export.<fmt>")
 @signed_in
 def operator_export(ref: str, fmt: str):
-    if fmt not in bulk_files.FORMATS:
+    if fmt not in files.FORMATS:
         abort(404)
     operator = operator_for(ref, "export_courses")
     filename = f"{operator.ref}-cours-{rules.today().isoformat()}.{fmt}"
@@ -146,8 +139,8 @@ def operator_export(ref: str, fmt: str):
         return _download(_json(operator_document(operator)), fmt, filename)
     rows = operator_rows(operator)
     if fmt == "csv":
-        return _download(bulk_files.csv_bytes(rows), fmt, filename)
-    return _download(bulk_files.xlsx_bytes(rows, operator.ref), fmt, filename)
+        return _download(files.csv_bytes(rows), fmt, filename)
+    return _download(files.xlsx_bytes(rows, operator.ref), fmt, filename)
 
 
 Handled = tuple[BulkOutcome, int, dict[str, str]]
@@ -190,15 +183,15 @@ def operator_import(ref: str):
     form = ImportForm()
     handled = _handle_import(form, lambda filename, data, check_only, overwrite: import_operator_file(
         operator, filename, data, rules.today(), actor=current_user, check_only=check_only, overwrite=overwrite),
-        lambda summary: url_for("workspace.operator_import", ref=operator.ref, **_summary_args(summary)))
+        lambda summary: url_for("bulk.operator_import", ref=operator.ref, **_summary_args(summary)))
     if not isinstance(handled, tuple):
         return handled
     outcome, status, headers = handled
     sites = sorted(operator.sites, key=lambda site: site.ref)
-    return render_template("workspace/import.html", operator=operator, form=form, outcome=outcome,
+    return render_template("bulk/import.html", operator=operator, form=form, outcome=outcome,
                            columns=COLUMN_HELP, sites=[(site.ref, site_address(site)) for site in sites],
-                           export_url=lambda fmt: url_for("workspace.operator_export", ref=operator.ref, fmt=fmt),
-                           formats=bulk_files.FORMATS), status, headers
+                           export_url=lambda fmt: url_for("bulk.operator_export", ref=operator.ref, fmt=fmt),
+                           formats=files.FORMATS), status, headers
 
 
 # -- a bassin's cadastre ----------------------------------------------------------------------
@@ -218,10 +211,10 @@ def bassin_import(bassin: str):
     form = ImportForm()
     handled = _handle_import(form, lambda filename, data, check_only, overwrite: import_bassin_file(
         name, filename, data, rules.today(), actor=current_user, check_only=check_only, overwrite=overwrite),
-        lambda summary: url_for("workspace.bassin_import", bassin=name, **_summary_args(summary)))
+        lambda summary: url_for("bulk.bassin_import", bassin=name, **_summary_args(summary)))
     if not isinstance(handled, tuple):
         return handled
     outcome, status, headers = handled
-    return render_template("workspace/import.html", bassin=name, form=form, outcome=outcome,
-                           export_url=lambda fmt: url_for("workspace.bassin_export", bassin=name),
+    return render_template("bulk/import.html", bassin=name, form=form, outcome=outcome,
+                           export_url=lambda fmt: url_for("bulk.bassin_export", bassin=name),
                            formats=("json",)), status, headers

@@ -1,5 +1,5 @@
-"""Bulk imports and exports of the workspace: an operator's courses (CSV, XLSX, JSON) and a
-bassin's cadastre (JSON). Every write goes through the exchange format's all-or-nothing import."""
+"""Bulk imports: an operator's courses (CSV, XLSX, JSON) and a bassin's cadastre (JSON). Every
+write goes through the exchange format's all-or-nothing import."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,18 +14,18 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import labels
+from portal.bulk import files, sheet
+from portal.bulk.files import FileRefused, Problem
+from portal.bulk.sheet import SheetCourses
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.normalise import ref_key
-from portal.offer.exchange import FORMAT, course_dict, operator_dict, refs_in, site_dict
+from portal.offer.exchange import FORMAT, course_dict, operator_dict, refs_in
 from portal.offer.history import CourseChange
 from portal.offer.models import Course, Operator, Site
 from portal.offer.services import ImportSummary, NewerChange, NewerChanges, WriteConflict, import_offer
 from portal.offer.validation import MAX_PROBLEMS, OfferDocumentError
 from portal.permissions import operator_bassins
-from portal.workspace import bulk, bulk_files
-from portal.workspace.bulk import SheetCourses
-from portal.workspace.bulk_files import FileRefused, Problem
 from portal.workspace.courses import new_ref
 
 
@@ -41,51 +41,6 @@ class BulkOutcome:
     conflict: bool = False
 
 
-# -- exports ----------------------------------------------------------------------------------
-def _with_offer(query):
-    return query.options(
-        selectinload(Operator.sites),
-        selectinload(Operator.courses).selectinload(Course.entries),
-        selectinload(Operator.courses).selectinload(Course.site),
-    )
-
-
-def operator_document(operator: Operator) -> dict[str, Any]:
-    """One operator with all its sites and courses, as a ``passerelle-offer/1`` document."""
-    loaded = db.session.scalars(_with_offer(select(Operator).where(Operator.id == operator.id))).one()
-    return {"format": FORMAT, "operators": [operator_dict(loaded)]}
-
-
-def bassin_document(bassin: str) -> dict[str, Any]:
-    """The operators with a site in ``bassin``, with their sites and courses there."""
-    operators = db.session.scalars(_with_offer(
-        select(Operator).where(Operator.id.in_(select(Site.operator_id).where(Site.bassin_efe == bassin)))
-        .order_by(Operator.ref))).all()
-    document: dict[str, Any] = {"format": FORMAT, "operators": []}
-    for operator in operators:
-        data = operator_dict(operator, with_children=False)
-        data["sites"] = [site_dict(s) for s in sorted(operator.sites, key=lambda s: s.ref) if s.bassin_efe == bassin]
-        data["courses"] = [course_dict(c) for c in sorted(operator.courses, key=lambda c: c.ref)
-                           if c.site.bassin_efe == bassin]
-        document["operators"].append(data)
-    return document
-
-
-def site_address(site: Site) -> str:
-    """A site as people name it: "Centre — Rue de Fer 1, 5000 Namur"."""
-    where = ", ".join(part for part in (site.street, f"{site.postal_code} {site.locality}") if part)
-    return f"{site.name} — {where}" if site.name else where
-
-
-def operator_rows(operator: Operator) -> list[dict[str, Any]]:
-    """The operator's courses as spreadsheet rows, by ref."""
-    document = operator_document(operator)
-    addresses = {site.ref: site_address(site) for site in operator.sites}
-    versions = {course.ref: course.version for course in operator.courses}
-    return [bulk.course_row(course, addresses.get(course["site"], ""), versions.get(course["ref"]))
-            for course in document["operators"][0]["courses"]]
-
-
 # -- imports ----------------------------------------------------------------------------------
 def import_operator_file(operator: Operator, filename: str, data: bytes, today: dt.date, *,
                          actor: Any = None, check_only: bool = False, overwrite: bool = False) -> BulkOutcome:
@@ -94,15 +49,15 @@ def import_operator_file(operator: Operator, filename: str, data: bytes, today: 
     ``actor`` is the user, for the courses' history; without ``overwrite``, a file that would undo
     changes made since it was exported is refused."""
     try:
-        kind = bulk_files.file_format(filename, data)
-        content = bulk_files.read_upload(kind, data)
+        kind = files.file_format(filename, data)
+        content = files.read_upload(kind, data)
     except FileRefused as refused:
         return BulkOutcome(refused.problems)
     if kind == "json":
         return _run(content, today, _other_operators(content, operator), None, check_only=check_only,
                     actor=actor, source="file", overwrite=overwrite)
     stored = {course.ref: course_dict(course) for course in _courses_of(operator)}
-    found = bulk.courses_from_sheet(content, stored, lambda title, taken: new_ref(operator, title, taken))
+    found = sheet.courses_from_sheet(content, stored, lambda title, taken: new_ref(operator, title, taken))
     document = {"format": FORMAT, "operators": [
         {**operator_dict(operator, with_children=False), "sites": [], "courses": found.courses}]}
     return _run(document, today, found.problems, found, check_only=check_only, actor=actor, source="file",
@@ -115,10 +70,10 @@ def import_bassin_file(bassin: str, filename: str, data: bytes, today: dt.date, 
     operators new or already there; all or nothing. ``check_only`` writes nothing; without
     ``overwrite``, a file that would undo newer changes is refused."""
     try:
-        if bulk_files.file_format(filename, data) != "json":
+        if files.file_format(filename, data) != "json":
             raise FileRefused(Problem(_("A bassin's cadastre is imported from a passerelle-offer/1 JSON file "
                                         "(.json).")))
-        document = bulk_files.read_upload("json", data)
+        document = files.read_upload("json", data)
     except FileRefused as refused:
         return BulkOutcome(refused.problems)
     return _run(document, today, _outside_bassin(document, bassin), None, check_only=check_only, actor=actor,
@@ -130,8 +85,8 @@ def _run(document: Any, today: dt.date, problems: list[Problem], rows: SheetCour
     """Import ``document`` (or only check it, when asked or when ``problems`` were already found),
     adding the import's own problems, by row (``rows``: the sheet's courses) or by JSON path; at
     most MAX_PROBLEMS of them."""
-    if _course_count(document) > bulk_files.MAX_ROWS:
-        return BulkOutcome([Problem(_("The file has more than %(max)s courses: split it.", max=bulk_files.MAX_ROWS))])
+    if _course_count(document) > files.MAX_ROWS:
+        return BulkOutcome([Problem(_("The file has more than %(max)s courses: split it.", max=files.MAX_ROWS))])
     problems = problems[:MAX_PROBLEMS]
     if len(problems) == MAX_PROBLEMS or (rows is not None and rows.stopped):
         return BulkOutcome(sorted(problems, key=Problem.sort_key), stopped=True)
@@ -157,7 +112,7 @@ def _refused(exc: OfferDocumentError | NewerChanges, problems: list[Problem], ro
     """The import's own problems after the file's: the format's errors, or the courses changed
     since the file was made (a conflict when they are the only reason)."""
     if isinstance(exc, OfferDocumentError):
-        found = bulk.json_problems(exc.errors) if rows is None else bulk.sheet_problems(exc.errors, rows.numbers,
+        found = sheet.json_problems(exc.errors) if rows is None else sheet.sheet_problems(exc.errors, rows.numbers,
                                                                                         rows.courses)
         return BulkOutcome(sorted(problems + found, key=Problem.sort_key), stopped=exc.stopped)
     newer = exc.changes[:MAX_PROBLEMS - len(problems)]
@@ -235,7 +190,7 @@ def _other_operators(document: Any, operator: Operator) -> list[Problem]:
             found = True
         else:
             problems.append(Problem(_("This file is for the operator “%(other)s”: only “%(ref)s” can be imported "
-                                      "here.", other=bulk.quoted(str(data.get("ref"))), ref=operator.ref),
+                                      "here.", other=sheet.quoted(str(data.get("ref"))), ref=operator.ref),
                                     path=f"operators[{index}].ref"))
     if not found and not problems and isinstance(document, dict) and isinstance(document.get("operators"), list):
         problems.append(Problem(_("The file holds no operator “%(ref)s”.", ref=operator.ref), path="operators"))

@@ -21,7 +21,7 @@ from flask_login import current_user
 
 from portal.config import Config
 
-READER = Path(__file__).with_name("bulk_reader.py")
+READER = Path(__file__).with_name("reader.py")
 TOO_COMPLEX = {"refused": "too_complex"}
 
 
@@ -30,7 +30,7 @@ def _setting(name: str) -> Any:
 
 
 def read_in_child(kind: str, data: bytes, limits: dict[str, int]) -> dict[str, Any]:
-    """``bulk_reader.read(kind, data, limits)``, computed by a child process limited to
+    """``reader.read(kind, data, limits)``, computed by a child process limited to
     IMPORT_PARSE_MEMORY_MB of memory, IMPORT_PARSE_CPU_SECONDS of processor time and
     IMPORT_PARSE_TIMEOUT_SECONDS in all; a child that exceeds them (or fails) answers TOO_COMPLEX.
     The child is a fresh interpreter (never a fork of this worker and its database connections)."""

@@ -12,8 +12,8 @@ from portal.extensions import db
 from portal.offer.models import Course, Operator, Site
 from portal.offer.services import export_offer
 from tests import factories as f
+from tests.bulk.helpers import BASSIN_IMPORT, HEADER, IMPORT_A, course_count, problems_of, stored, upload
 from tests.people import signed_in_client
-from tests.workspace.bulk_helpers import BASSIN_IMPORT, HEADER, IMPORT_A, course_count, problems_of, stored, upload
 
 NOT_A_LIST = ["1", "true", '"op-a"', "{}"]
 

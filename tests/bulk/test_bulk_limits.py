@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from portal.bulk import files as bulk_files
+from portal.bulk import limits as bulk_limits
+from portal.bulk import reader as bulk_reader
 from portal.extensions import db, limiter
 from portal.offer.services import export_offer
 from portal.offer.validation import MAX_PROBLEMS
-from portal.workspace import bulk_files, bulk_limits, bulk_reader
 from tests import bombs
-from tests.conftest import make_app
-from tests.html import parse
-from tests.people import PASSWORD, sign_in
-from tests.workspace.bulk_helpers import (
+from tests.bulk.helpers import (
     BASSIN_IMPORT,
     HEADER,
     IMPORT_A,
@@ -28,6 +27,9 @@ from tests.workspace.bulk_helpers import (
     problems_of,
     upload,
 )
+from tests.conftest import make_app
+from tests.html import parse
+from tests.people import PASSWORD, sign_in
 
 TOO_COMPLEX = "The file is too complex to read"
 

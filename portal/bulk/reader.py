@@ -1,8 +1,8 @@
 """Reading an uploaded file (CSV, XLSX or JSON) into plain rows or a plain document, in a child
-process with a memory and CPU limit (``bulk_limits.read_in_child`` starts it): a hostile file can
+process with a memory and CPU limit (``limits.read_in_child`` starts it): a hostile file can
 exhaust the child, never the web worker.
 
-Run as a script, ``python -I bulk_reader.py FORMAT LIMITS``: the file on stdin, one JSON answer on
+Run as a script, ``python -I reader.py FORMAT LIMITS``: the file on stdin, one JSON answer on
 stdout. It imports nothing of the portal (no database, no Flask), only the standard library and
 openpyxl, and it only turns bytes into text: what the rows mean is decided by the parent. ``read``
 is the same work in-process (tests).

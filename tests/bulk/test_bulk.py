@@ -11,18 +11,16 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from portal.bulk import files as bulk_files
+from portal.bulk import sheet as bulk
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer.history import CourseChange
 from portal.offer.models import Course
 from portal.offer.services import export_offer
 from portal.offer.validation import validate_document
-from portal.workspace import bulk, bulk_files
 from tests import factories as f
-from tests.conftest import TODAY
-from tests.html import parse
-from tests.people import LOGIN, check_matrix, over_matrix, signed_in_client
-from tests.workspace.bulk_helpers import (
+from tests.bulk.helpers import (
     BASSIN_IMPORT,
     ENTRIES,
     HEADER,
@@ -34,6 +32,9 @@ from tests.workspace.bulk_helpers import (
     stored,
     upload,
 )
+from tests.conftest import TODAY
+from tests.html import parse
+from tests.people import LOGIN, check_matrix, over_matrix, signed_in_client
 
 
 def api(client, ref: str) -> dict:

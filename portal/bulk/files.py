@@ -1,6 +1,6 @@
 """Spreadsheet and JSON files as they come and go: reading an uploaded file (CSV, XLSX, JSON)
 into rows with its limits (size, rows, columns, unpacked size; the reading itself is done by
-``bulk_reader`` in a child process), and writing rows as CSV or XLSX. What the cells mean is
+``reader`` in a child process), and writing rows as CSV or XLSX. What the cells mean is
 ``bulk.py``'s."""
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from portal.bulk.limits import read_in_child
+from portal.bulk.reader import cell_text
 from portal.offer.exchange import COURSE_KEYS
-from portal.workspace.bulk_limits import read_in_child
-from portal.workspace.bulk_reader import cell_text
 
 MAX_BYTES = 5 * 1024 * 1024
 # What an .xlsx may unpack to (a real workbook of 5,000 courses unpacks to a few MB).
@@ -101,7 +101,7 @@ def file_format(filename: str, data: bytes) -> str:
 
 def read_upload(kind: str, data: bytes) -> Sheet | Any:
     """An uploaded file of format ``kind`` (see ``file_format``): a Sheet for CSV and XLSX, the
-    parsed document for JSON. Read in a child process (``bulk_limits.read_in_child``); raises
+    parsed document for JSON. Read in a child process (``limits.read_in_child``); raises
     FileRefused."""
     answer = read_in_child(kind, data, _LIMITS)
     if "refused" in answer:

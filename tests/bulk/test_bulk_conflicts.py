@@ -13,15 +13,14 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from portal.accounts.models import User
+from portal.bulk import files as bulk_files
+from portal.bulk import services as bulk_services
 from portal.extensions import db
 from portal.offer.exchange import course_dict
 from portal.offer.models import Course, Operator
 from portal.offer.services import export_offer
-from portal.workspace import bulk_files, bulk_services, courses
-from tests.conftest import TODAY
-from tests.html import parse
-from tests.people import signed_in_client
-from tests.workspace.bulk_helpers import (
+from portal.workspace import courses
+from tests.bulk.helpers import (
     BASSIN_IMPORT,
     HEADER,
     IMPORT_A,
@@ -32,6 +31,9 @@ from tests.workspace.bulk_helpers import (
     stored,
     upload,
 )
+from tests.conftest import TODAY
+from tests.html import parse
+from tests.people import signed_in_client
 
 FORM = {"title": "Conversation du soir", "site": "site-a", "kind": "fle", "level_min": "A2", "level_max": "B1",
         "cost_eur": "0", "entry_mode": "rolling", "status": "published", "registration": "direct",

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
+from portal.bulk import files as bulk_files
 from portal.extensions import db
 from portal.offer.services import export_offer
-from portal.workspace import bulk_files
 from tests import factories as f
-from tests.workspace.bulk_helpers import IMPORT_A, history_count, stored, upload
+from tests.bulk.helpers import IMPORT_A, history_count, stored, upload
 
 FORMULA_START = "=+-@\t\r"
 TRICKY = {

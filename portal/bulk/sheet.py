@@ -20,12 +20,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from portal.forms import plain_message
-from portal.normalise import ref_key
-from portal.offer import codes
-from portal.offer.exchange import COURSE_KEYS, json_number
-from portal.offer.validation import MAX_PROBLEMS
-from portal.workspace.bulk_files import (
+from portal.bulk.files import (
     COLUMNS,
     READ_ONLY_COLUMNS,
     VERSION_COLUMN,
@@ -33,6 +28,11 @@ from portal.workspace.bulk_files import (
     Sheet,
     cell_text,
 )
+from portal.forms import plain_message
+from portal.normalise import ref_key
+from portal.offer import codes
+from portal.offer.exchange import COURSE_KEYS, json_number
+from portal.offer.validation import MAX_PROBLEMS
 from portal.workspace.courses import course_plain_words
 
 CODE_COLUMNS = {
