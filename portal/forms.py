@@ -56,23 +56,25 @@ def form_errors(errors: list[str], prefix: str, *, known: Iterable[tuple[str, st
     ("entries[1].start") goes to its form row ("entries-<row>-start") through ``rows`` (the form
     rows of the list's items); anything else goes to ``other``."""
     known = tuple(known)
-    rows = rows or {}
     head = re.compile("^" + re.escape(prefix) + r"\.?")
     result = into()
     for error in errors:
         path, _sep, message = error.partition(": ")
         message = plain_message(message, known)
-        if not head.match(path):
+        name = _field_of(head.sub("", path, count=1), rows or {}) if head.match(path) else None
+        if name is None:
             result.other.append(message or error)
-            continue
-        path = head.sub("", path, count=1)
-        item = _ROW.match(path)
-        if item and int(item.group(2)) < len(rows.get(item.group(1), [])):
-            name = f"{item.group(1)}-{rows[item.group(1)][int(item.group(2))]}-{item.group(3)}"
-        elif path and "[" not in path and "." not in path:
-            name = path
         else:
-            result.other.append(message or error)
-            continue
-        result.fields.setdefault(name, []).append(message)
+            result.fields.setdefault(name, []).append(message)
     return result
+
+
+def _field_of(path: str, rows: dict[str, list[int]]) -> str | None:
+    """The form field of a path inside the object ("title", "entries[1].start" → "entries-4-start"
+    when the list's item 1 is form row 4), or None when no field shows it."""
+    item = _ROW.match(path)
+    if item and int(item.group(2)) < len(rows.get(item.group(1), [])):
+        return f"{item.group(1)}-{rows[item.group(1)][int(item.group(2))]}-{item.group(3)}"
+    if path and "[" not in path and "." not in path:
+        return path
+    return None

@@ -32,3 +32,9 @@ def line_ends(text: str) -> str:
     """``text`` with every line end as "\\n" (Windows "\\r\\n" and old Mac "\\r" alike), so that a
     text reads the same whether it came from a form, a CSV, a workbook or the command line."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def blank_to_none(text: str | None) -> str | None:
+    """A text without its surrounding spaces; None when nothing is left (what the exchange format
+    stores for an empty field)."""
+    return (text or "").strip() or None

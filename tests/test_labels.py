@@ -20,7 +20,8 @@ from portal.offer import codes, history, rules
 from portal.offer.exchange import COURSE_KEYS, ENTRY_KEYS
 from portal.search.filters import SORTS
 from portal.translations import TRANSLATIONS_DIR
-from portal.workspace.forms import CourseForm, EntryForm, OperatorForm
+from portal.workspace.courses.forms import CourseForm, EntryForm
+from portal.workspace.forms import OperatorForm
 from tests import factories as f
 from tests.conftest import TODAY
 from tests.people import make_people, signed_in_client
@@ -157,13 +158,13 @@ def test_course_form_fields_are_named_as_the_history_names_them():
 
 
 def test_the_history_view_reads_no_form():
-    tree = ast.parse((PORTAL / "workspace/history.py").read_text())
+    tree = ast.parse((PORTAL / "workspace/courses/presenters.py").read_text())
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not any("forms" in (module or "") for module in imported), imported
 
 
 def test_history_says_fields_and_values_in_the_catalogue_words(app):
-    from portal.workspace.history import show
+    from portal.workspace.courses.presenters import show
 
     with app.test_request_context("/?lang=fr"):
         assert show("level_min", "alpha") == "Alpha"

@@ -53,14 +53,17 @@ def _user(email: str) -> User:
 def users_list() -> None:
     """Every account: e-mail, role, operator or bassin, second factor, active, last sign-in."""
     rows = [("e-mail", "role", "operator / bassin", "second factor", "active", "last sign-in")]
-    for user in all_accounts():
-        second = "yes" if user.totp_secret else ("to set up again" if user.totp_setup_required else "no")
-        rows.append((user.email, user.role, (user.operator.ref if user.operator else user.bassin_efe) or "-",
-                     second, "yes" if user.active else "no",
-                     user.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if user.last_login_at else "never"))
+    rows += [_account_row(user) for user in all_accounts()]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def _account_row(user: User) -> tuple[str, ...]:
+    second = "yes" if user.totp_secret else ("to set up again" if user.totp_setup_required else "no")
+    belongs = (user.operator.ref if user.operator else user.bassin_efe) or "-"
+    last = user.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if user.last_login_at else "never"
+    return (user.email, user.role, belongs, second, "yes" if user.active else "no", last)
 
 
 @users_cli.command("disable")

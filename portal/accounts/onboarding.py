@@ -57,6 +57,22 @@ def signups_today(bassin: str) -> int:
         SignupRequest.bassin_efe == bassin, SignupRequest.created_at > utc_now() - dt.timedelta(days=1)))
 
 
+class SignupsFull(Exception):
+    """The bassin received SIGNUP_DAILY_LIMIT requests in the last 24 hours: come back tomorrow."""
+
+
+def ask_for_account(fields: dict[str, Any]) -> None:
+    """An organisation asks for an account: a request its coordinators decide, or, when the
+    address has an account or a request already, a word to its owner; the same answer either way
+    (no one learns which addresses have accounts). Raises SignupsFull past the bassin's daily cap."""
+    if signups_today(fields["bassin_efe"]) >= current_app.config["SIGNUP_DAILY_LIMIT"]:
+        raise SignupsFull()
+    if email_in_use(fields["email"]):
+        tell_address_in_use(**fields)
+    else:
+        request_signup(**fields)
+
+
 def tell_address_in_use(**fields: Any) -> None:
     """Someone asked for an account with an address that has one (or a request): tell its owner.
     The coordinators' notice that a new request sends is written too, as a twin never sent, so

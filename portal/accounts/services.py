@@ -65,6 +65,32 @@ def verify_password(user: User, password: str) -> bool:
         return False
 
 
+def _operator_of(role: str, operator_ref: str | None) -> Operator | None:
+    """The operator an operator user belongs to (only they do)."""
+    if role != "operator":
+        if operator_ref:
+            raise AccountError("only operator users belong to an operator")
+        return None
+    operator = db.session.scalar(select(Operator).where(Operator.ref == ref_key(operator_ref or "")))
+    if operator is None:
+        raise AccountError(f"an operator user needs an existing operator ref (got {operator_ref!r})")
+    return operator
+
+
+def _bassin_of(role: str, bassin: str | None) -> str | None:
+    """The bassin a coordinator belongs to (only they do), in the gazetteer's spelling."""
+    from portal.geo.gazetteer import get_gazetteer
+
+    if role != "coordinator":
+        if bassin:
+            raise AccountError("only coordinators belong to a bassin")
+        return None
+    found = get_gazetteer().bassin(bassin or "")
+    if found is None:
+        raise AccountError(f"a coordinator needs a bassin EFE (one of: {', '.join(get_gazetteer().bassins)})")
+    return found
+
+
 def create_user(email: str, password: str, role: str, *, operator_ref: str | None = None,
                 bassin: str | None = None) -> User:
     """A new active user; raises AccountError with a clear message when the request is wrong."""
@@ -77,22 +103,8 @@ def create_user(email: str, password: str, role: str, *, operator_ref: str | Non
         raise AccountError(f"{role!r} is not a role (one of: {', '.join(ROLES)})")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    operator = None
-    if role == "operator":
-        operator = db.session.scalar(select(Operator).where(Operator.ref == ref_key(operator_ref or "")))
-        if operator is None:
-            raise AccountError(f"an operator user needs an existing operator ref (got {operator_ref!r})")
-    elif operator_ref:
-        raise AccountError("only operator users belong to an operator")
-    if role == "coordinator":
-        from portal.geo.gazetteer import get_gazetteer
-
-        bassin = get_gazetteer().bassin(bassin or "")
-        if bassin is None:
-            raise AccountError("a coordinator needs a bassin EFE (one of: "
-                               f"{', '.join(get_gazetteer().bassins)})")
-    elif bassin:
-        raise AccountError("only coordinators belong to a bassin")
+    operator = _operator_of(role, operator_ref)
+    bassin = _bassin_of(role, bassin)
     user = User(email=email, password_hash=hash_password(password), role=role,
                 operator=operator, bassin_efe=bassin)
     db.session.add(user)

@@ -6,9 +6,10 @@ import datetime as dt
 import math
 import time
 import unicodedata
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
@@ -27,14 +28,12 @@ from portal.accounts.forms import (
 )
 from portal.accounts.models import User
 from portal.accounts.onboarding import (
+    SignupsFull,
     accept_invitation,
-    email_in_use,
+    ask_for_account,
     invitation_from_link,
-    request_signup,
     send_password_reset,
     set_password,
-    signups_today,
-    tell_address_in_use,
     user_for_reset,
 )
 from portal.accounts.services import (
@@ -52,7 +51,8 @@ from portal.accounts.services import (
 from portal.accounts.tokens import TokenError
 from portal.extensions import db, limiter
 from portal.forms import ConfirmForm
-from portal.geo.gazetteer import get_gazetteer
+from portal.geo.gazetteer import PostalCode, get_gazetteer
+from portal.normalise import blank_to_none
 from portal.permissions import public, require, signed_in, signed_in_setup
 
 # How long the code step of a sign-in waits for the code after the password.
@@ -185,25 +185,23 @@ def signup():
         postal = get_gazetteer().postal_code(form.postal_code.data.strip())
         if postal is None:
             form.postal_code.errors.append(_("This postal code is not in Wallonia."))
-        elif signups_today(postal.bassin_efe) >= current_app.config["SIGNUP_DAILY_LIMIT"]:
-            # The coordinators' inboxes are protected; the answer is the same for every address.
-            return render_template("accounts/signup.html", form=form, busy=True), 429
-        if postal is not None:
-            fields = dict(organisation=form.organisation.data.strip(), kind=form.kind.data, postal_code=postal.code,
-                          locality=postal.main_locality.name, bassin_efe=postal.bassin_efe,
-                          website=(form.website.data or "").strip() or None,
-                          phone=(form.phone.data or "").strip() or None,
-                          contact_name=form.contact_name.data.strip(), email=form.email.data,
-                          message=(form.message.data or "").strip() or None)
-            if email_in_use(form.email.data):
-                # Same page as for a new request (no one learns which addresses have accounts); the
-                # address's owner is told by e-mail how to sign in.
-                tell_address_in_use(**fields)
-            else:
-                request_signup(**fields)
+        else:
+            try:
+                ask_for_account(_signup_fields(form, postal))
+            except SignupsFull:
+                # The coordinators' inboxes are protected; the answer is the same for every address.
+                return render_template("accounts/signup.html", form=form, busy=True), 429
             return render_template("accounts/signup_sent.html", bassin=postal.bassin_efe)
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/signup.html", form=form), status
+
+
+def _signup_fields(form: SignupForm, postal: PostalCode) -> dict[str, Any]:
+    return dict(organisation=form.organisation.data.strip(), kind=form.kind.data, postal_code=postal.code,
+                locality=postal.main_locality.name, bassin_efe=postal.bassin_efe,
+                website=blank_to_none(form.website.data), phone=blank_to_none(form.phone.data),
+                contact_name=form.contact_name.data.strip(), email=form.email.data,
+                message=blank_to_none(form.message.data))
 
 
 # -- invitations -------------------------------------------------------------------------------

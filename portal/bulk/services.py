@@ -26,7 +26,7 @@ from portal.offer.models import Course, Operator, Site
 from portal.offer.services import ImportSummary, NewerChange, NewerChanges, WriteConflict, import_offer
 from portal.offer.validation import MAX_PROBLEMS, OfferDocumentError
 from portal.permissions import operator_bassins
-from portal.workspace.courses import new_ref
+from portal.workspace.courses.services import new_ref
 
 
 @dataclass

@@ -33,7 +33,7 @@ from portal.normalise import ref_key
 from portal.offer import codes
 from portal.offer.exchange import COURSE_KEYS, json_number
 from portal.offer.validation import MAX_PROBLEMS
-from portal.workspace.courses import course_plain_words
+from portal.workspace.courses.services import course_plain_words
 
 CODE_COLUMNS = {
     "kind": codes.COURSE_KINDS, "level_min": codes.LEVELS, "level_max": codes.LEVELS,

@@ -15,4 +15,9 @@ def workspace_helpers() -> dict[str, Any]:
     return {"may": may}
 
 
-from portal.workspace import account_views, site_views, team_views, views  # noqa: E402,F401
+from portal.workspace import views  # noqa: E402,F401
+from portal.workspace.admin import views as admin_views  # noqa: E402,F401
+from portal.workspace.courses import views as course_views  # noqa: E402,F401
+from portal.workspace.signups import views as signup_views  # noqa: E402,F401
+from portal.workspace.sites import views as site_views  # noqa: E402,F401
+from portal.workspace.team import views as team_views  # noqa: E402,F401

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from portal.extensions import db
 from portal.forms import form_errors
 from portal.geo.gazetteer import get_gazetteer
+from portal.normalise import blank_to_none
 from portal.offer import history
 from portal.offer.exchange import FORMAT, operator_dict
 from portal.offer.models import Course, Operator
@@ -41,10 +42,9 @@ def _operator_plain_words() -> tuple[tuple[str, str], ...]:
 
 def save_operator(operator: Operator, form: OperatorForm, today: dt.date, *, actor: Any = None) -> None:
     """Write the form's details over the operator's; raises FormErrors beside the fields."""
-    text = lambda value: (value or "").strip() or None  # noqa: E731
     data = dict(operator_dict(operator, with_children=False), name=(form.name.data or "").strip(),
-                kind=form.kind.data, email=text(form.email.data), phone=text(form.phone.data),
-                website=text(form.website.data), description=text(form.description.data))
+                kind=form.kind.data, email=blank_to_none(form.email.data), phone=blank_to_none(form.phone.data),
+                website=blank_to_none(form.website.data), description=blank_to_none(form.description.data))
     document = {"format": FORMAT, "operators": [{**data, "sites": [], "courses": []}]}
     try:
         import_offer(document, get_gazetteer(), today, actor=actor, source="form")

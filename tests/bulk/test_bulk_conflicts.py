@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.offer.exchange import course_dict
 from portal.offer.models import Course, Operator
 from portal.offer.services import export_offer
-from portal.workspace import courses
+from portal.workspace.courses import services as courses
 from tests.bulk.helpers import (
     BASSIN_IMPORT,
     HEADER,
@@ -288,7 +288,7 @@ def test_a_confirmation_since_the_file_is_a_newer_change(operator_a):
 
 def test_a_place_saved_under_a_ref_taken_meanwhile_is_a_clear_refusal(operator_a, monkeypatch):
     from portal.offer.services import WriteConflict
-    from portal.workspace import site_views
+    from portal.workspace.sites import views as site_views
 
     def taken(*args, **kwargs):
         raise WriteConflict()

@@ -37,22 +37,27 @@ def _entry(entry: dict[str, Any]) -> str:
     return text
 
 
+_DATE_FIELDS = ("confirmed_at", "active_from", "active_until")
+
+
 def show(name: str, value: Any) -> str:
     """A stored value (exchange format) as people read it."""
-    if value is None or value == [] or value == "":
+    if value in (None, "", []):
         return "—"
     if name == "entries":
         return "; ".join(_entry(entry) for entry in value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    table = labels.FIELD_VALUES.get(name)
-    if isinstance(value, list):
-        return ", ".join(labels.label(table, item) if table else str(item) for item in value)
-    if name in ("confirmed_at", "active_from", "active_until"):
+    if name in _DATE_FIELDS:
         return _date(value)
-    if table is not None:
-        return labels.label(table, value)
-    return str(value)
+    items = value if isinstance(value, list) else [value]
+    return ", ".join(_item(name, item) for item in items)
+
+
+def _item(name: str, value: Any) -> str:
+    """A code in the catalogue's words, anything else as it is."""
+    table = labels.FIELD_VALUES.get(name)
+    return labels.label(table, value) if table is not None else str(value)
 
 
 def field_changes(change: CourseChange) -> list[FieldChange]:

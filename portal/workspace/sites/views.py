@@ -3,8 +3,6 @@ render. The position is a pin on a small map (static/js/site-map.js) over plain 
 longitude fields that work without JavaScript."""
 from __future__ import annotations
 
-from typing import Any
-
 from flask import jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,46 +10,13 @@ from flask_login import current_user
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer import rules
-from portal.offer.exchange import site_dict
 from portal.offer.models import Operator, Site
 from portal.offer.services import WriteConflict
 from portal.permissions import operator_for, signed_in, site_for
 from portal.workspace import bp
-from portal.workspace.forms import SiteForm
-from portal.workspace.sites import (
-    SiteErrors,
-    address_point,
-    courses_at,
-    new_site_ref,
-    save_site,
-)
-
-
-def _form_for(site: Site | None = None) -> SiteForm:
-    """The site form: what was typed (POST), else the stored site. Coordinates the gazetteer chose
-    stay empty, so that a new address moves the site."""
-    if request.method == "POST":
-        return SiteForm(formdata=request.form)
-    data = site_dict(site) if site is not None else {}
-    if site is not None and not site.coordinates_given:
-        data["lat"] = data["lon"] = None
-    return SiteForm(formdata=None, data=data)
-
-
-def _exchange_data(form: SiteForm, ref: str) -> dict[str, Any]:
-    """The form as a site of the exchange format (the locality in the gazetteer's spelling when
-    it knows it)."""
-    text = lambda value: (value or "").strip() or None  # noqa: E731
-    postal_code = (form.postal_code.data or "").strip()
-    locality = text(form.locality.data)
-    point = address_point(get_gazetteer(), postal_code, locality)
-    if point is not None and point.locality:
-        locality = point.locality
-    lat, lon = form.coordinates()
-    return {"ref": ref, "name": text(form.name.data), "street": text(form.street.data),
-            "postal_code": postal_code, "locality": locality, "lat": lat, "lon": lon,
-            "wheelchair_accessible": bool(form.wheelchair_accessible.data),
-            "transit_note": text(form.transit_note.data)}
+from portal.workspace.sites.forms import SiteForm, site_data, site_form
+from portal.workspace.sites.queries import address_point, courses_at
+from portal.workspace.sites.services import SiteErrors, new_site_ref, save_site
 
 
 def _render(operator: Operator, form: SiteForm, site: Site | None = None, errors: SiteErrors | None = None,
@@ -59,14 +24,14 @@ def _render(operator: Operator, form: SiteForm, site: Site | None = None, errors
     point = address_point(get_gazetteer(), form.postal_code.data, form.locality.data)
     typed_locality = (form.locality.data or "").strip()
     return render_template(
-        "workspace/site_form.html", operator=operator, form=form, site=site, errors=errors or SiteErrors(),
+        "workspace/sites/form.html", operator=operator, form=form, site=site, errors=errors or SiteErrors(),
         address=point, courses=courses_at(site) if site is not None else 0,
         unknown_locality=typed_locality if point is not None and typed_locality and not point.locality else None,
     ), status
 
 
 def _save(operator: Operator, form: SiteForm, site: Site | None = None):
-    data = _exchange_data(form, "")
+    data = site_data(form, "")
     if site is None:
         point = address_point(get_gazetteer(), data["postal_code"], data["locality"])
         locality = data["locality"] or (point.main_locality if point else None)
@@ -88,7 +53,7 @@ def _save(operator: Operator, form: SiteForm, site: Site | None = None):
 @signed_in
 def site_new(ref: str):
     operator = operator_for(ref, "create_site")
-    form = _form_for()
+    form = site_form()
     if request.method == "POST":
         if not form.validate_on_submit():
             return _render(operator, form, status=400)
@@ -100,7 +65,7 @@ def site_new(ref: str):
 @signed_in
 def site_edit(ref: str):
     site = site_for(ref, "edit_site")
-    form = _form_for(site)
+    form = site_form(site)
     if request.method == "POST":
         if not form.validate_on_submit():
             return _render(site.operator, form, site, status=400)

@@ -1,19 +1,15 @@
-"""Sign-up requests (coordinators and admins decide) and an operator's team (invitations)."""
+"""An operator's team: its accounts, invitations of colleagues, a colleague who leaves."""
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.admin import AdminRefusal
-from portal.accounts.forms import InviteForm, RejectForm
+from portal.accounts.forms import InviteForm
 from portal.accounts.models import utc_now
 from portal.accounts.onboarding import (
-    approve_signup,
-    decided_signups,
     invitations_of,
     invite,
-    pending_signups,
-    reject_signup,
     team_of,
 )
 from portal.accounts.services import AccountError, cancel_invitation, remove_colleague
@@ -26,59 +22,8 @@ from portal.permissions import (
     operator_for,
     require,
     signed_in,
-    signup_for,
-    signups_reviewed_by,
 )
 from portal.workspace import bp
-
-
-def _render_signups(reject_forms=None, status=200):
-    require("list_signups")
-    reviewed = signups_reviewed_by(current_user)
-    pending = pending_signups(reviewed)
-    forms = reject_forms or {}
-    for item in pending:
-        forms.setdefault(item.id, RejectForm(formdata=None, prefix=f"r{item.id}"))
-    return render_template("workspace/signups.html", bassin=current_user.bassin_efe, pending=pending,
-                           decided=decided_signups(reviewed), reject_forms=forms, action_form=ConfirmForm(),
-                           now=utc_now(), done=request.args.get("done")), status
-
-
-@bp.get("/demandes")
-@signed_in
-def signups():
-    return _render_signups()
-
-
-@bp.post("/demandes/<int:request_id>/valider")
-@signed_in
-def signup_approve(request_id: int):
-    found = signup_for(request_id, "decide_signup")
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if found.status != "pending":
-        return redirect(url_for("workspace.signups"))
-    try:
-        approve_signup(found, current_user)
-    except AccountError:  # decided meanwhile (a double click, a colleague)
-        return redirect(url_for("workspace.signups"))
-    return redirect(url_for("workspace.signups", done="approved"))
-
-
-@bp.post("/demandes/<int:request_id>/refuser")
-@signed_in
-def signup_reject(request_id: int):
-    found = signup_for(request_id, "decide_signup")
-    form = RejectForm(prefix=f"r{request_id}")
-    if found.status != "pending":
-        return redirect(url_for("workspace.signups"))
-    if not form.validate_on_submit():
-        return _render_signups({request_id: form}, status=400)
-    try:
-        reject_signup(found, current_user, form.note.data)
-    except AccountError:
-        return redirect(url_for("workspace.signups"))
-    return redirect(url_for("workspace.signups", done="rejected"))
 
 
 def _inviter() -> str:
@@ -104,7 +49,7 @@ def team(ref: str):
                 return redirect(url_for("workspace.team", ref=operator.ref, invited=invitation.email))
         status = 400
     users = team_of(operator)
-    return render_template("workspace/team.html", operator=operator, users=users,
+    return render_template("workspace/team/team.html", operator=operator, users=users,
                            invitations=invitations_of(operator), form=form, may_invite=may_invite,
                            removable={user.id for user in users if may(current_user, "remove_colleague", user)},
                            action_form=ConfirmForm(), now=utc_now(), invited=request.args.get("invited"),

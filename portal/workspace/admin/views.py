@@ -21,7 +21,7 @@ from portal.workspace import bp
 
 
 def _render_accounts(error: str | None = None, status: int = 200):
-    return render_template("workspace/accounts.html", users=all_accounts(accounts_managed_by(current_user)),
+    return render_template("workspace/admin/accounts.html", users=all_accounts(accounts_managed_by(current_user)),
                            events=recent_events(), action_form=ConfirmForm(), done=request.args.get("done"),
                            email=request.args.get("email"), error=error), status
 

@@ -1,0 +1,1 @@
+"""The admins' page of accounts: disable, enable, reset a lost second factor."""

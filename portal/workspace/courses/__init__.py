@@ -1,0 +1,1 @@
+"""A course of the workspace: its form, its pages, its writes, its history."""

@@ -1,0 +1,1 @@
+"""Sign-up requests of organisations, decided by coordinators and admins."""

@@ -1,0 +1,1 @@
+"""An operator's team: accounts, invitations, a colleague who leaves."""
