@@ -1,5 +1,5 @@
-"""Command-line groups: ``offer import|export``, ``demo load``, ``translate``; ``users`` is in
-``portal.accounts.cli``."""
+"""Command-line groups: ``offer import|export|remind``, ``jobs run|status``, ``demo load``,
+``translate``; ``users`` is in ``portal.accounts.cli``, ``mail`` in ``portal.mail.cli``."""
 from __future__ import annotations
 
 import json

@@ -2,6 +2,7 @@
 way on SQLite and PostgreSQL; SQLite index hints and file permissions; the time limit of statements."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import sqlite3
@@ -22,6 +23,18 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def utc_now() -> dt.datetime:
+    """Now, as every DateTime column stores it: UTC without a time zone."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def as_naive_utc(moment: dt.datetime | None) -> dt.datetime:
+    """A moment as DateTime columns store it (now when None; an aware one converted to UTC)."""
+    if moment is None:
+        return utc_now()
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 class Base(DeclarativeBase):

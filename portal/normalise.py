@@ -1,10 +1,13 @@
-"""Accent- and case-insensitive text, shared by the gazetteer and the free-text search."""
+"""Text as the portal compares and stores it: accent- and case-free (the gazetteer, the free-text
+search, sort keys), slugs of refs, refs, blank fields, e-mail addresses, line ends."""
 from __future__ import annotations
 
 import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# An e-mail address as forms and files may hold it: something@something.something, no space.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'"})
 
 
@@ -38,3 +41,8 @@ def blank_to_none(text: str | None) -> str | None:
     """A text without its surrounding spaces; None when nothing is left (what the exchange format
     stores for an empty field)."""
     return (text or "").strip() or None
+
+
+def slug(text: str | None, limit: int = 60) -> str:
+    """The words of ``text`` as a piece of a ref or a file name ("Alpha du soir" → "alpha-du-soir")."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:limit]

@@ -8,7 +8,8 @@ import getpass
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
-from portal.accounts.models import AccountEvent, User, normalise_email, utc_now
+from portal.accounts.models import AccountEvent, User, normalise_email
+from portal.db import utc_now
 from portal.extensions import db
 
 ACTIONS = ("disabled", "enabled", "second_factor_reset", "access_removed")

@@ -1,3 +1,5 @@
+"""The forms of the account pages: sign-in and its code, the second factor, passwords, sign-up
+requests, invitations and refusals."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

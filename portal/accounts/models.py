@@ -7,6 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.db import utc_now
 from portal.extensions import db
 from portal.offer.models import Operator
 
@@ -14,8 +15,6 @@ ROLES: tuple[str, ...] = ("operator", "coordinator", "admin")
 SECOND_FACTOR_REQUIRED: tuple[str, ...] = ("coordinator", "admin")
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def normalise_email(email: str) -> str:

@@ -4,7 +4,6 @@ bassin (or an admin), invitations of colleagues, password resets. Links are sign
 from __future__ import annotations
 
 import datetime as dt
-import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,13 +12,15 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.models import Invitation, SignupRequest, User, utc_now
+from portal.accounts.models import Invitation, SignupRequest, User
 from portal.accounts.services import AccountError, hash_password, normalise_email
 from portal.accounts.tokens import INVITATION, PASSWORD_RESET, TokenError, make_token, read_token
+from portal.db import utc_now
 from portal.extensions import db
 from portal.mail import discard_mail, mail_context, send_mail
-from portal.normalise import fold
+from portal.normalise import slug
 from portal.offer.models import Operator
+from portal.offer.refs import unique_ref
 
 
 # -- sign-up requests --------------------------------------------------------------------------
@@ -111,11 +112,7 @@ def decided_signups(reviewed: ColumnElement[bool], limit: int = 20) -> list[Sign
 
 def operator_ref_for(name: str) -> str:
     """A readable operator ref not used yet."""
-    base = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:60] or "operateur"
-    ref, number = base, 2
-    while db.session.scalar(select(func.count(Operator.id)).where(Operator.ref == ref)):
-        ref, number = f"{base}-{number}", number + 1
-    return ref
+    return unique_ref(Operator, slug(name) or "operateur")
 
 
 def approve_signup(request: SignupRequest, decider: User) -> Invitation:

@@ -2,8 +2,6 @@
 account and of a sign-in, an operator's team (cancelling an invitation, removing a colleague)."""
 from __future__ import annotations
 
-import re
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
@@ -11,9 +9,10 @@ from sqlalchemy import func, select, update
 from portal.accounts import second_factor as totp
 from portal.accounts import sign_in
 from portal.accounts.admin import disable_user
-from portal.accounts.models import ROLES, Invitation, User, normalise_email, utc_now
+from portal.accounts.models import ROLES, Invitation, User, normalise_email
+from portal.db import utc_now
 from portal.extensions import db
-from portal.normalise import ref_key
+from portal.normalise import EMAIL, ref_key
 from portal.offer.models import Operator
 
 # argon2-cffi's defaults follow RFC 9106's second recommendation (argon2id, 64 MiB, t=3).
@@ -21,7 +20,6 @@ _hasher = PasswordHasher()
 # Verified when the e-mail is unknown, so that the answer takes as long either way.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 MIN_PASSWORD_LENGTH = 12
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class AccountError(ValueError):
@@ -95,7 +93,7 @@ def create_user(email: str, password: str, role: str, *, operator_ref: str | Non
                 bassin: str | None = None) -> User:
     """A new active user; raises AccountError with a clear message when the request is wrong."""
     email = normalise_email(email)
-    if not _EMAIL.match(email):
+    if not EMAIL.match(email):
         raise AccountError(f"{email!r} is not an e-mail address")
     if db.session.scalar(select(func.count(User.id)).where(User.email == email)):
         raise AccountError(f"a user with e-mail {email!r} already exists")

@@ -20,7 +20,8 @@ from flask import current_app
 from sqlalchemy import case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.accounts.models import SignInCounter, User, normalise_email, utc_now
+from portal.accounts.models import SignInCounter, User, normalise_email
+from portal.db import as_naive_utc, utc_now
 from portal.extensions import db
 
 FAILURES_BEFORE_DELAY = 10
@@ -98,9 +99,7 @@ def purge_counters(moment: dt.datetime | None = None) -> str:
     summary for the job log."""
     from sqlalchemy import delete
 
-    moment = moment or now()
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    moment = as_naive_utc(moment or now())
     result = db.session.execute(delete(SignInCounter).where(or_(
         SignInCounter.last_failure_at.is_(None), SignInCounter.last_failure_at < moment - dt.timedelta(days=1))))
     db.session.commit()

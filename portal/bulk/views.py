@@ -26,7 +26,7 @@ from portal.bulk.queries import bassin_document, operator_document, operator_row
 from portal.bulk.services import BulkOutcome, import_bassin_file, import_operator_file
 from portal.core.views import html_error
 from portal.extensions import limiter
-from portal.normalise import fold
+from portal.normalise import slug
 from portal.offer import rules
 from portal.offer.services import Counts, ImportSummary
 from portal.permissions import bassin_for, operator_for, signed_in
@@ -153,8 +153,8 @@ def operator_import(ref: str):
 @signed_in
 def bassin_export(bassin: str):
     name = bassin_for(bassin, "export_cadastre")
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
-    return _download(_json(bassin_document(name)), "json", f"cadastre-{slug}-{rules.today().isoformat()}.json")
+    words = slug(name, limit=200)
+    return _download(_json(bassin_document(name)), "json", f"cadastre-{words}-{rules.today().isoformat()}.json")
 
 
 @bp.route("/bassins/<bassin>/import", methods=["GET", "POST"])

@@ -1,3 +1,5 @@
+"""Site-wide routes (health check, favicon, vendored Leaflet) and the error pages, in the visitor's
+language."""
 from __future__ import annotations
 
 import time

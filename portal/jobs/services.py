@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from portal.db import utc_now
 from portal.extensions import db
 from portal.jobs.models import JobRun, JobState
 from portal.jobs.schedule import JOBS, Job
@@ -21,8 +22,6 @@ log = logging.getLogger("passerelle.jobs")
 KEEP_RUNS = dt.timedelta(days=90)
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

@@ -3,19 +3,15 @@ scheduled job ``deliver_outbox`` (``outbox.py``) sends it through SMTP when MAIL
 else writes it to the log (development, demonstrations, tests). No other way out."""
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import current_app
 from flask_babel import force_locale
 
+from portal.db import utc_now
 from portal.extensions import db
 from portal.mail.models import DISCARDED, PENDING, OutboxMessage
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def send_mail(to: list[str], subject: str, body: str, *, holds_link: bool = False) -> OutboxMessage:

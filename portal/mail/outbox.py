@@ -14,8 +14,8 @@ from email.utils import format_datetime, make_msgid
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
+from portal.db import as_naive_utc
 from portal.extensions import db
-from portal.mail import utc_now
 from portal.mail.models import DISCARDED, FAILED, PENDING, SENT, OutboxMessage
 
 log = logging.getLogger("passerelle.mail")
@@ -36,10 +36,6 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
 
 
-def _naive_utc(now: dt.datetime | None) -> dt.datetime:
-    if now is None:
-        return utc_now()
-    return now.astimezone(dt.UTC).replace(tzinfo=None) if now.tzinfo else now
 
 
 class _Sender:
@@ -85,7 +81,7 @@ class _Sender:
 
 def deliver_outbox(now: dt.datetime | None = None) -> str:
     """Send the messages that are due; returns a one-line summary for the job log."""
-    now = _naive_utc(now)
+    now = as_naive_utc(now)
     due = list(db.session.scalars(
         select(OutboxMessage.id).where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(BATCH)))
@@ -147,7 +143,7 @@ def _record_failure(message: OutboxMessage, error: Exception, now: dt.datetime) 
 
 def purge_outbox(now: dt.datetime | None = None) -> str:
     """Delete the discarded twins after a day, delivered and failed messages after 30 days."""
-    now = _naive_utc(now)
+    now = as_naive_utc(now)
     result = db.session.execute(delete(OutboxMessage).where(or_(
         (OutboxMessage.status == DISCARDED) & (OutboxMessage.created_at < now - KEEP_DISCARDED),
         (OutboxMessage.status == SENT) & (OutboxMessage.sent_at < now - KEEP_SENT),

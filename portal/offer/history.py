@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.db import utc_now
 from portal.extensions import db
 
 # How a change was made (shown to people in words by the workspace).
@@ -18,8 +19,6 @@ SOURCES: tuple[str, ...] = ("form", "file", "bassin", "confirm", "cli", "demo")
 ACTIONS: tuple[str, ...] = ("created", "updated", "confirmed")
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class CourseChange(db.Model):
@@ -28,7 +27,7 @@ class CourseChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utc_now)  # UTC
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now)  # UTC
     # The account that made the change (kept by e-mail too: accounts may be deleted).
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     user_email: Mapped[str | None] = mapped_column(String(200))
@@ -59,7 +58,7 @@ def record(changes: list[tuple[int, str, dict[str, Any]]], *, actor: Any = None,
     """Add (course id, action, changed fields) rows in one statement, in the current transaction."""
     if not changes:
         return
-    at = at or _utc_now()
+    at = at or utc_now()
     user_id = getattr(actor, "id", None)
     email = getattr(actor, "email", None)
     db.session.execute(insert(CourseChange), [

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portal.geo.gazetteer import Gazetteer
+from portal.normalise import EMAIL
 from portal.offer import codes
 from portal.offer.checker import MAX_PROBLEMS, Checker, ValidationStopped, shown
 from portal.offer.exchange import (
@@ -21,7 +22,6 @@ from portal.offer.exchange import (
     listed,
 )
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _WEBSITE = re.compile(r"^https?://[^\s]+\.[^\s]+$", re.IGNORECASE)
 
 
@@ -120,7 +120,7 @@ def _validate_operator(check: Checker, raw_operator: Any, path: str, gazetteer: 
     seen.add("operator", operator["ref"], path)
     if operator["website"] and not _WEBSITE.match(operator["website"]):
         check.error(f"{path}.website", f"{shown(operator['website'])} is not a web address (http:// or https://)")
-    if operator["email"] and not _EMAIL.match(operator["email"]):
+    if operator["email"] and not EMAIL.match(operator["email"]):
         check.error(f"{path}.email", f"{shown(operator['email'])} is not an e-mail address")
     for key in ("sites", "courses"):
         if raw.get(key) is not None and not isinstance(raw.get(key), list):

@@ -1,5 +1,5 @@
-"""Reminders of freshness: who was reminded, when, of which courses (and at which confirmation),
-so that no reminder is sent twice for the same course."""
+"""Reminders: who was reminded, when, of which courses, why (going stale, registrations closed) and
+at which confirmation, so that no reminder is sent twice for the same course and reason."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import utc_now
+from portal.db import utc_now
 from portal.extensions import db
 from portal.offer.models import Course, Operator
 

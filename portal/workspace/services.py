@@ -1,4 +1,4 @@
-"""Writes of the workspace."""
+"""Writes of an operator's page: "everything is still correct", the organisation's details."""
 from __future__ import annotations
 
 import datetime as dt

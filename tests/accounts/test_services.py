@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from portal.accounts import services
 from portal.accounts.admin import AdminRefusal
-from portal.accounts.models import AccountEvent, Invitation, User, utc_now
+from portal.accounts.models import AccountEvent, Invitation, User
 from portal.accounts.sign_in import MAX_CODE_TRIES
+from portal.db import utc_now
 from portal.extensions import db
 from portal.offer.models import Operator
 from tests import factories as f

@@ -3,19 +3,19 @@ the import (``passerelle-offer/1``), so that a course is never valid in one and 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.extensions import db
 from portal.forms import FormErrors, form_errors
 from portal.geo.gazetteer import get_gazetteer
-from portal.normalise import fold
+from portal.normalise import slug
 from portal.offer.exchange import FORMAT, course_dict, operator_dict
 from portal.offer.models import Course, Operator
+from portal.offer.refs import unique_ref
 from portal.offer.services import WriteConflict, import_offer
 from portal.offer.validation import OfferDocumentError
 
@@ -37,12 +37,7 @@ class RefsTaken(CourseErrors):
 
 def new_ref(operator: Operator, title: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
     """A readable ref not used yet (nor in ``taken``): operator ref + title words (+ a number)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:60] or "cours"
-    base = f"{operator.ref}-{slug}"[:110]
-    ref, number = base, 2
-    while ref in taken or db.session.scalar(select(func.count(Course.id)).where(Course.ref == ref)):
-        ref, number = f"{base}-{number}", number + 1
-    return ref
+    return unique_ref(Course, f"{operator.ref}-{slug(title) or 'cours'}"[:110], taken)
 
 
 def save_course(operator: Operator, data: dict[str, Any], today: dt.date, *, actor: Any = None,

@@ -5,7 +5,6 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.forms import RejectForm
-from portal.accounts.models import utc_now
 from portal.accounts.onboarding import (
     approve_signup,
     decided_signups,
@@ -13,6 +12,7 @@ from portal.accounts.onboarding import (
     reject_signup,
 )
 from portal.accounts.services import AccountError
+from portal.db import utc_now
 from portal.forms import ConfirmForm
 from portal.permissions import (
     require,

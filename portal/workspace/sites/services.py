@@ -4,19 +4,19 @@ bassin and, unless the operator placed the pin, the coordinates."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.forms import FormErrors, form_errors
 from portal.geo.gazetteer import get_gazetteer
-from portal.normalise import fold
+from portal.normalise import slug
 from portal.offer.exchange import FORMAT, LAT_RANGE, LON_RANGE, operator_dict
 from portal.offer.models import Operator, Site
+from portal.offer.refs import unique_ref
 from portal.offer.services import import_offer
 from portal.offer.validation import OfferDocumentError
 
@@ -27,12 +27,8 @@ class SiteErrors(FormErrors):
 
 def new_site_ref(operator: Operator, locality: str | None, name: str | None) -> str:
     """A readable ref not used yet: operator ref + locality and name words (+ a number when taken)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(f"{locality or ''} {name or ''}")).strip("-")[:60] or "lieu"
-    base = f"{operator.ref}-{slug}"[:110]
-    ref, number = base, 2
-    while db.session.scalar(select(func.count(Site.id)).where(Site.ref == ref)):
-        ref, number = f"{base}-{number}", number + 1
-    return ref
+    words = slug(f"{locality or ''} {name or ''}") or "lieu"
+    return unique_ref(Site, f"{operator.ref}-{words}"[:110])
 
 
 def save_site(operator: Operator, data: dict[str, Any], today: dt.date, *, actor: Any = None) -> Site:

@@ -6,13 +6,13 @@ from flask_login import current_user
 
 from portal.accounts.admin import AdminRefusal
 from portal.accounts.forms import InviteForm
-from portal.accounts.models import utc_now
 from portal.accounts.onboarding import (
     invitations_of,
     invite,
     team_of,
 )
 from portal.accounts.services import AccountError, cancel_invitation, remove_colleague
+from portal.db import utc_now
 from portal.extensions import limiter
 from portal.forms import ConfirmForm
 from portal.permissions import (
