@@ -179,7 +179,8 @@ ENTRY_STATUSES = Table(
     _L("full", _l("Full"), _l("There is no place left."), "door-closed", in_sentence=_l("full")),
 )
 COURSE_STATUSES = Table(
-    _L("draft", _l("Draft"), _l("Not public yet. Only your team sees it."), "pencil"),
+    _L("draft", _l("Not public yet"), _l("A draft: only your team sees it. Publish it when it is ready."),
+       "pencil"),
     _L("published", _l("Published"), _l("Everyone can find the course in the search."), "eye"),
     _L("archived", _l("Archived"), _l("No longer public. The course stays in your list, with its history."),
       "archive"),

@@ -145,7 +145,7 @@ def operator_import(ref: str):
     return render_template("bulk/import.html", operator=operator, form=form, outcome=outcome,
                            columns=COLUMN_HELP, sites=[(site.ref, site_address(site)) for site in sites],
                            export_url=lambda fmt: url_for("bulk.operator_export", ref=operator.ref, fmt=fmt),
-                           formats=files.FORMATS), status, headers
+                           formats=files.FORMATS, own=current_user.operator_id == operator.id), status, headers
 
 
 # -- a bassin's cadastre ----------------------------------------------------------------------

@@ -52,7 +52,8 @@ def operator(ref: str):
                            freshness=freshness_counts(rows), sites=site_rows(found),
                            closed=[row.course for row in rows if row.needs_next_session], confirm_form=ConfirmForm(),
                            may_confirm=may(current_user, "confirm_courses", found), confirmed=message,
-                           reminded=last_reminders([found.id]).get(found.id))
+                           reminded=last_reminders([found.id]).get(found.id),
+                           own=current_user.operator_id == found.id)
 
 
 @bp.post("/organismes/<ref>/tout-est-correct")

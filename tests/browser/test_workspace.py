@@ -93,3 +93,45 @@ def test_operator_adds_a_course_that_appears_in_public_search(open_page, live_se
     goto(page, watch, live_server("/?q=quetzal"))
     assert title in page.locator(".cards").inner_text()
     watch.assert_clean()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_course_form_shows_the_dates_of_the_chosen_entry_mode(open_page, live_server, accounts, width):
+    page, watch = open_page(width)
+    sign_in(page, watch, live_server, accounts["operator"])
+    goto(page, watch, live_server(f"/espace/organismes/{OPERATOR_REF}/cours/nouveau"))
+    assert page.locator("#status").input_value() == "published"
+    assert page.locator("[data-entry-mode=fixed]").is_visible()
+    assert not page.locator("[data-entry-mode=rolling]").is_visible()
+    page.select_option("#entry_mode", "rolling")
+    assert page.locator("[data-entry-mode=rolling]").is_visible()
+    assert not page.locator("[data-entry-mode=fixed]").is_visible()
+    count, report = axe_report(page)
+    screenshot(page, "workspace-course-rolling", width)
+    assert count == 0, report
+    watch.assert_clean()
+
+
+def test_an_operator_without_a_place_publishes_its_first_course(open_page, live_server):
+    from portal.accounts.services import create_user
+    from tests import factories as f
+    from tests.people import PASSWORD as PEOPLE_PASSWORD
+
+    with live_server.app.app_context():
+        f.load(f.document(f.operator("browser-no-site", name="Atelier sans lieu (test)", sites=[])))
+        create_user("no-site@example.org", PEOPLE_PASSWORD, "operator", operator_ref="browser-no-site")
+        db.session.remove()
+    page, watch = open_page(320)
+    sign_in(page, watch, live_server, "no-site@example.org", PEOPLE_PASSWORD)
+    page.click("a[href$='/cours/nouveau']")
+    assert page.locator("fieldset.new-site").is_visible()
+    page.fill("#new_site_street", "Rue de Fer 25")
+    page.fill("#new_site_postal_code", "5000")
+    page.fill("#new_site_locality", "Namur")
+    count, report = axe_report(page)
+    screenshot(page, "workspace-course-new-site", 320)
+    assert count == 0, report
+    publish_course(page, "Premier cours Zinnia", day="mon", start="2027-03-01")
+    goto(page, watch, live_server("/?q=zinnia"))
+    assert "Premier cours Zinnia" in page.locator(".cards").inner_text()
+    watch.assert_clean()

@@ -76,10 +76,20 @@ class CourseForm(FlaskForm):
     # Published first: the form's default.
     status = SelectField(COURSE["status"].short,
                          choices=choices(labels.COURSE_STATUSES, only=("published", "draft", "archived")))
+    # The first place, when the operator has none yet: asked here instead of a choice of sites.
+    new_site_street = StringField(_l("Street and number"), validators=[Length(max=200)])
+    new_site_postal_code = StringField(_l("Postal code"), validators=[Length(max=10)],
+                                       render_kw={"inputmode": "numeric", "autocomplete": "off", "size": "6"})
+    new_site_locality = StringField(_l("Locality"), validators=[Length(max=120)])
+
+    def asks_for_a_site(self) -> bool:
+        """The operator has no site yet: the form asks for the place instead of a choice."""
+        return not self.site.choices
 
 
 # What a new course starts from.
-NEW_COURSE: dict[str, Any] = {"status": "draft", "entry_mode": "fixed", "cost_eur": 0, "audiences": ["all"]}
+# Published, as the exchange format's default and the welcome text say: "not public yet" is a choice.
+NEW_COURSE: dict[str, Any] = {"status": "published", "entry_mode": "fixed", "cost_eur": 0, "audiences": ["all"]}
 ENTRY_DATES = ("start", "end", "registration_deadline")
 
 
@@ -90,7 +100,20 @@ def course_form(operator: Operator, course: Course | None = None, formdata: Any 
     form.site.choices = [
         SelectChoice(site.ref, f"{site.name or site.street or ''} — {site.postal_code} {site.locality}".strip(" —"))
         for site in operator.sites]
+    if form.asks_for_a_site():
+        form.site.validators = []
+        form.site.validate_choice = False
     return form
+
+
+def new_site_data(form: CourseForm) -> dict[str, Any] | None:
+    """The place typed in the form (exchange form, without ref), when the form asks for one."""
+    if not form.asks_for_a_site():
+        return None
+    return {"name": None, "street": blank_to_none(form.new_site_street.data),
+            "postal_code": blank_to_none(form.new_site_postal_code.data),
+            "locality": blank_to_none(form.new_site_locality.data), "lat": None, "lon": None,
+            "wheelchair_accessible": False, "transit_note": None}
 
 
 def _form_data(course: Course | None) -> dict[str, Any]:
@@ -119,6 +142,11 @@ def course_data(form: CourseForm, ref: str | None) -> tuple[dict[str, Any], list
         hours_per_week=_number(form.hours_per_week.data), cost_eur=_number(form.cost_eur.data) or 0.0,
         active_from=_iso(form.active_from.data), active_until=_iso(form.active_until.data),
     )
+    # The chosen mode decides: the fields of the other one (hidden on the page) are left out.
+    if data["entry_mode"] == "rolling":
+        data["entries"], rows = [], []
+    else:
+        data["active_from"] = data["active_until"] = None
     return {key: data[key] for key in _EXCHANGE_ORDER}, rows
 
 

@@ -18,6 +18,7 @@ from portal.offer.models import Course, Operator
 from portal.offer.refs import unique_ref
 from portal.offer.services import WriteConflict, import_offer
 from portal.offer.validation import OfferDocumentError
+from portal.workspace.sites.services import new_site_ref
 
 # New refs tried when other saves take them at the same moment (each try sees the earlier ones).
 REF_ATTEMPTS = 3
@@ -42,16 +43,18 @@ def new_ref(operator: Operator, title: str, taken: set[str] | frozenset[str] = f
 
 def save_course(operator: Operator, data: dict[str, Any], today: dt.date, *, actor: Any = None,
                 expected_version: int | None = None, entry_rows: list[int] | None = None,
-                new: bool = False) -> Course:
+                new: bool = False, new_site: dict[str, Any] | None = None) -> Course:
     """Create or update the course ``data`` (exchange form, ref included) of ``operator``; saving
-    confirms it today. Raises CourseErrors, or EditConflict when ``expected_version`` is stale, or
+    confirms it today; ``new_site`` (exchange form, ref included) is written with it, all or
+    nothing. Raises CourseErrors, or EditConflict when ``expected_version`` is stale, or
     WriteConflict when the course is ``new`` and its ref was taken meanwhile."""
     course = db.session.scalar(select(Course).where(Course.ref == data["ref"]))
     if course is not None and expected_version is not None and course.version != expected_version:
         raise EditConflict()
     course_data = dict(data, confirmed_at=today.isoformat())
     document = {"format": FORMAT, "operators": [
-        {**operator_dict(operator, with_children=False), "sites": [], "courses": [course_data]}]}
+        {**operator_dict(operator, with_children=False), "sites": [new_site] if new_site else [],
+         "courses": [course_data]}]}
     try:
         import_offer(document, get_gazetteer(), today, actor=actor, source="form",
                      new_courses=(data["ref"],) if new else ())
@@ -64,15 +67,22 @@ def save_course(operator: Operator, data: dict[str, Any], today: dt.date, *, act
 
 
 def create_course(operator: Operator, data: dict[str, Any], today: dt.date, *, actor: Any = None,
-                  entry_rows: list[int] | None = None, ref_title: str | None = None) -> Course:
+                  entry_rows: list[int] | None = None, ref_title: str | None = None,
+                  new_site: dict[str, Any] | None = None) -> Course:
     """Save ``data`` (exchange form, without ref) as a new course of ``operator`` under a new ref
-    made from ``ref_title`` (else its title). Two saves of the same title at the same moment both
-    succeed: the one whose ref was taken meanwhile takes the next. Raises CourseErrors (also when
-    every ref tried was taken)."""
+    made from ``ref_title`` (else its title), at ``new_site`` (exchange form, without ref) when the
+    operator had no site yet. Two saves of the same title at the same moment both succeed: the one
+    whose ref was taken meanwhile takes the next. Raises CourseErrors (also when every ref tried was
+    taken)."""
     for _attempt in range(REF_ATTEMPTS):
         ref = new_ref(operator, ref_title if ref_title is not None else data.get("title") or "")
+        site = None
+        if new_site is not None:
+            site = dict(new_site, ref=new_site_ref(operator, new_site.get("locality"), new_site.get("name")))
+            data = dict(data, site=site["ref"])
         try:
-            return save_course(operator, dict(data, ref=ref), today, actor=actor, entry_rows=entry_rows, new=True)
+            return save_course(operator, dict(data, ref=ref), today, actor=actor, entry_rows=entry_rows, new=True,
+                               new_site=site)
         except WriteConflict:
             continue
     raise RefsTaken(other=[_("Other courses with this title were saved at the same moment: yours was not. "
@@ -93,8 +103,15 @@ def course_plain_words() -> tuple[tuple[str, str], ...]:
 
 
 def _field_errors(errors: list[str], entry_rows: list[int]) -> CourseErrors:
-    return form_errors(errors, "operators[0].courses[0]", known=course_plain_words(),
-                       rows={"entries": entry_rows}, into=CourseErrors)
+    """The import's errors beside the form's fields: the course's, and the new place's (its fields
+    are new_site_street, new_site_postal_code…)."""
+    site_path = "operators[0].sites[0]"
+    site_errors = [error for error in errors if error.startswith(site_path)]
+    found = form_errors([error for error in errors if not error.startswith(site_path)], "operators[0].courses[0]",
+                        known=course_plain_words(), rows={"entries": entry_rows}, into=CourseErrors)
+    for name, messages in form_errors(site_errors, site_path).fields.items():
+        found.fields.setdefault(f"new_site_{name}", []).extend(messages)
+    return found
 
 
 def copy_of(course: Course, today: dt.date) -> dict[str, Any]:

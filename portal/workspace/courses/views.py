@@ -14,8 +14,8 @@ from portal.offer.models import Course
 from portal.permissions import course_for, may, operator_for, signed_in
 from portal.search.queries import describe
 from portal.workspace import bp
-from portal.workspace.courses.forms import course_data, course_form
-from portal.workspace.courses.presenters import field_changes
+from portal.workspace.courses.forms import course_data, course_form, new_site_data
+from portal.workspace.courses.presenters import conflict_rows, field_changes
 from portal.workspace.courses.services import (
     CourseErrors,
     EditConflict,
@@ -33,6 +33,14 @@ def _render_course_form(operator, form, course=None, errors=None, conflict=None,
                            today=rules.today(), action_form=ConfirmForm()), status
 
 
+def _render_conflict(operator, form, mine, ref):
+    """Someone saved the course meanwhile: both versions side by side, the form keeping ``mine``."""
+    current = db.session.scalar(select(Course).where(Course.ref == ref))
+    places = {choice.value: choice.label for choice in form.site.choices}
+    rows = conflict_rows(mine, course_dict(current), places)
+    return _render_course_form(operator, form, current, conflict=rows, status=409)
+
+
 def _save(operator, form, course=None):
     ref = course.ref if course is not None else None
     data, rows = course_data(form, ref)
@@ -40,7 +48,8 @@ def _save(operator, form, course=None):
     expected = int(version) if course is not None and version.isascii() and version.isdigit() else None
     try:
         if course is None:
-            saved = create_course(operator, data, rules.today(), actor=current_user, entry_rows=rows)
+            saved = create_course(operator, data, rules.today(), actor=current_user, entry_rows=rows,
+                                  new_site=new_site_data(form))
         else:
             saved = save_course(operator, data, rules.today(), actor=current_user, expected_version=expected,
                                 entry_rows=rows)
@@ -49,8 +58,7 @@ def _save(operator, form, course=None):
         return _render_course_form(operator, form, course, errors=errors, status=409)
     except EditConflict:
         db.session.rollback()
-        current = db.session.scalar(select(Course).where(Course.ref == ref))
-        return _render_course_form(operator, form, current, conflict=course_dict(current), status=409)
+        return _render_conflict(operator, form, data, ref)
     except CourseErrors as errors:
         db.session.rollback()
         return _render_course_form(operator, form, course, errors=errors, status=400)
