@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask
 
 from portal.config import BASE_DIR, INSTANCE_DIR, Config
 
@@ -46,26 +46,13 @@ def register_secret_key(app: Flask) -> None:
     app.config["SECRET_KEY"] = key_file.read_text().strip()
 
 
-def select_locale() -> str:
-    from flask import current_app
-
-    from portal.search.filters import LANGUAGE_CODES
-
-    languages = current_app.config["LANGUAGES"]
-    asked = request.args.get("lang")
-    if asked in languages:
-        return asked
-    if asked in LANGUAGE_CODES:  # asked for, not translated yet: the default, French
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
 def register_extensions(app: Flask) -> None:
     import flask_babel
 
     from portal.core.limits import public_query_time_limit
     from portal.db import limit_statement_time, protect_sqlite_file, use_index_hints
     from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from portal.i18n import register_languages, select_locale
     from portal.translations import compile_if_needed
 
     protect_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], INSTANCE_DIR)
@@ -84,6 +71,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     compile_if_needed()
     babel.init_app(app, locale_selector=select_locale)
+    register_languages(app)
     # The locale is chosen per request (Flask-Babel caches it on the app context).
     app.before_request(flask_babel.refresh)
     if app.config.get("PROXY_COUNT"):

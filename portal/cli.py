@@ -201,13 +201,19 @@ def _pybabel(*args: str) -> None:
         raise click.ClickException(f"pybabel {args[0]} failed")
 
 
+def _extract() -> None:
+    """Every translatable string into the template, with the files that use it (not the lines,
+    which move): the public pages' strings are told from the workspace's by their files."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--add-location=file",
+             "--sort-output", "--width", "100", "-o", "portal/translations/messages.pot", ".")
+
+
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract every translatable string and merge it into the catalogues."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
-             "--sort-output", "-o", "portal/translations/messages.pot", ".")
+    _extract()
     _pybabel("update", "-i", "portal/translations/messages.pot", "-d", "portal/translations",
-             "--no-fuzzy-matching")
+             "--no-fuzzy-matching", "--width", "100")
 
 
 @translate_cli.command("compile")
@@ -216,12 +222,45 @@ def translate_compile() -> None:
     _pybabel("compile", "-d", "portal/translations")
 
 
+@translate_cli.command("coverage")
+def translate_coverage() -> None:
+    """How far each catalogue is: strings wanted, translated, review status, problems."""
+    from portal.i18n import LANGUAGES, SOURCE_LOCALE, review_status
+    from portal.translations.catalogues import TEMPLATE, coverage, load
+
+    template = load(TEMPLATE)
+    status = review_status()
+    for language in LANGUAGES:
+        if language.locale == SOURCE_LOCALE:
+            click.echo(f"{language.code:6} source language of the strings")
+            continue
+        report = coverage(language.locale, template)
+        click.echo(f"{language.code:6} {report.translated:4}/{report.wanted:<4} {report.percent:5.1f} %  "
+                   f"{status.get(language.locale, 'draft'):8}  {len(report.problems)} problem(s)")
+        for problem in report.problems[:20]:
+            click.echo(f"         {problem}")
+
+
+@translate_cli.command("export")
+@click.argument("language")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              help="CSV file to write (default: the terminal).")
+def translate_export(language: str, output) -> None:
+    """A CSV sheet of LANGUAGE's strings for a reviewer (English, French reference, translation)."""
+    from portal.i18n import BY_CODE, BY_LOCALE, SOURCE_LOCALE
+    from portal.translations.catalogues import export_for_review
+
+    found = BY_CODE.get(language) or BY_LOCALE.get(language)
+    if found is None or found.locale in (SOURCE_LOCALE, "fr"):
+        raise click.BadParameter(f"not a translated language: {language}", param_hint="LANGUAGE")
+    output.write(export_for_review(found.locale))
+
+
 @translate_cli.command("init")
 @click.argument("language")
 def translate_init(language: str) -> None:
     """Start a catalogue for a new LANGUAGE (e.g. nl)."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
-             "--sort-output", "-o", "portal/translations/messages.pot", ".")
+    _extract()
     _pybabel("init", "-i", "portal/translations/messages.pot", "-d", "portal/translations", "-l", language)
 
 

@@ -31,7 +31,6 @@ class Config:
     )
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
-    LANGUAGES = ("fr", "en")
     # Fixed "today" (ISO date) for demonstrations and tests; empty means the real date.
     PASSERELLE_TODAY = os.environ.get("PASSERELLE_TODAY", "")
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024

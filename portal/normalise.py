@@ -11,6 +11,16 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'"})
 
 
+# Arabic-Indic (٠–٩) and Persian (۰–۹) digits, as phones in those languages type them.
+_DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},
+                         **{chr(0x06F0 + i): str(i) for i in range(10)}})
+
+
+def western_digits(text: str) -> str:
+    """Digits typed in Arabic-Indic or Persian form as 0–9 (a postal code typed "٥٠٠٠" → "5000")."""
+    return text.translate(_DIGITS)
+
+
 def fold(text: str | None) -> str:
     """Lower-case, accent-free, single-spaced form of ``text`` ("Liège " → "liege")."""
     if not text:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app, url_for
 from flask_babel import format_decimal, get_locale
+from markupsafe import Markup
 
 from portal import labels
 from portal.offer import codes, rules
@@ -18,6 +19,7 @@ def register_templating(app: Flask) -> None:
     app.context_processor(site_settings)
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(as_written, "as_written")
 
 
 def site_settings() -> dict[str, Any]:
@@ -35,6 +37,11 @@ def site_settings() -> dict[str, Any]:
                    url_for("static", filename="js/map.js")],
         },
     }
+
+
+def as_written(text: str | None) -> Markup:
+    """Operator-written text inside a translated sentence: kept as written, marked French."""
+    return Markup('<span lang="fr">{}</span>').format(text or "")
 
 
 def format_km(value: float) -> str:

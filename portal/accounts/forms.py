@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from portal import labels
 from portal.accounts.services import MIN_PASSWORD_LENGTH
+from portal.i18n import LANGUAGES
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -92,3 +94,10 @@ class RejectForm(FlaskForm):
     note = TextAreaField(_l("Why? (sent to the requester)"), validators=[
         DataRequired(message=_l("Say why, in a few words.")), Length(max=2000)])
 
+
+
+class LanguageForm(FlaskForm):
+    """The workspace's language, kept on the account (each language named in itself)."""
+    language = SelectField(_l("Language of the workspace"),
+                           choices=[SelectChoice(language.code, language.name, render_kw={"lang": language.code})
+                                    for language in LANGUAGES if language.workspace])

@@ -51,6 +51,9 @@ class User(UserMixin, db.Model):
     # Part of every session's id: bumped at sign-out, password change, disabling and second-factor
     # reset, it ends every session made before, even a copied cookie.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The workspace's language (a code of portal.i18n.WORKSPACE_CODES), chosen on the account page;
+    # the e-mails to this account are written in it too.
+    language: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
 
     operator: Mapped[Operator | None] = relationship()
 

@@ -39,17 +39,21 @@ def request_signup(**fields: Any) -> SignupRequest:
     request = SignupRequest(**fields, email=email)
     db.session.add(request)
     db.session.commit()
-    reviewers, subject, body = _reviewers_notice(request)
-    send_mail(reviewers, subject, body)  # nobody to tell: written, never sent
+    from portal.accounts.services import recipients_by_language
+
+    # One notice per language of the reviewers; nobody to tell: written all the same, never sent.
+    for language, reviewers in (recipients_by_language(reviewers_of(request.bassin_efe)) or {"fr": []}).items():
+        subject, body = _reviewers_notice(request, language)
+        send_mail(reviewers, subject, body)
     return request
 
 
-def _reviewers_notice(request: SignupRequest) -> tuple[list[str], str, str]:
-    with mail_context():
+def _reviewers_notice(request: SignupRequest, language: str = "fr") -> tuple[str, str]:
+    with mail_context(language):
         subject = _("Passerelle: %(name)s asks to publish its courses", name=request.organisation)
         body = render_template("accounts/email/signup_received.txt", request=request,
                                link=url_for("workspace.signups", _external=True))
-    return reviewers_of(request.bassin_efe), subject, body
+    return subject, body
 
 
 def signups_today(bassin: str) -> int:
@@ -86,7 +90,7 @@ def tell_address_in_use(**fields: Any) -> None:
                                forgot=url_for("accounts.forgot_password", _external=True))
     send_mail([email], subject, body)
     twin = SignupRequest(**fields, email=email, created_at=utc_now())  # never added to the database
-    _reviewers, subject, body = _reviewers_notice(twin)
+    subject, body = _reviewers_notice(twin)
     discard_mail(subject, body)
 
 
@@ -232,7 +236,7 @@ def send_password_reset(email: str) -> None:
     user = db.session.scalar(select(User).where(User.email == email, User.active.is_(True)))
     payload = {"u": user.id, "s": user.password_stamp} if user else {"u": 0, "s": "0" * 16}
     token = make_token(PASSWORD_RESET, payload)
-    with mail_context():
+    with mail_context(user.language if user else "fr"):
         link = url_for("accounts.reset_password", token=token, _external=True)
         subject = _("Passerelle: choose a new password")
         body = render_template("accounts/email/password_reset.txt", user=user or SimpleNamespace(email=email),

@@ -174,3 +174,24 @@ def remove_colleague(colleague: User, actor: User) -> bool:
     history), recorded as "access removed". False when it already was; raises
     ``admin.AdminRefusal("self")`` for one's own account (another colleague or an admin does it)."""
     return disable_user(colleague, actor=actor, source="web", action="access_removed")
+
+
+def set_language(user: User, code: str) -> None:
+    """The workspace speaks ``code`` (one of portal.i18n.WORKSPACE_CODES) to ``user``."""
+    from portal.i18n import WORKSPACE_CODES
+
+    if code not in WORKSPACE_CODES:
+        raise ValueError(f"not a workspace language: {code!r}")
+    user.language = code
+    db.session.commit()
+
+
+def recipients_by_language(emails: list[str]) -> dict[str, list[str]]:
+    """The addresses grouped by their account's language (French for an address without account),
+    so that each group gets the e-mail in its language; in the order given."""
+    languages = dict(db.session.execute(select(User.email, User.language).where(User.email.in_(emails))).all()) \
+        if emails else {}
+    groups: dict[str, list[str]] = {}
+    for email in emails:
+        groups.setdefault(languages.get(email) or "fr", []).append(email)
+    return groups

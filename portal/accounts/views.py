@@ -20,6 +20,7 @@ from portal.accounts.forms import (
     ChangePasswordForm,
     CodeForm,
     ForgotPasswordForm,
+    LanguageForm,
     LoginForm,
     PasswordCheckForm,
     PasswordChoiceForm,
@@ -44,6 +45,7 @@ from portal.accounts.services import (
     authenticate,
     check_sign_in_code,
     second_factor_key,
+    set_language,
     turn_off_second_factor,
     turn_on_second_factor,
     verify_password,
@@ -264,9 +266,27 @@ def reset_password(token: str):
 @bp.get("/compte/")
 @signed_in
 def account():
-    return render_template("accounts/account.html", password_form=ChangePasswordForm(),
-                           action_form=ConfirmForm(), off_form=PasswordCheckForm(prefix="off"),
-                           changed=request.args.get("changed"))
+    return _account_page(changed=request.args.get("changed"))
+
+
+def _account_page(status: int = 200, **forms):
+    """The account page, each form fresh unless given (a refused one keeps what was typed)."""
+    forms.setdefault("password_form", ChangePasswordForm(formdata=None))
+    forms.setdefault("off_form", PasswordCheckForm(formdata=None, prefix="off"))
+    forms.setdefault("language_form", LanguageForm(formdata=None, language=current_user.language))
+    forms.setdefault("changed", None)
+    return render_template("accounts/account.html", action_form=ConfirmForm(), **forms), status
+
+
+@bp.post("/compte/langue")
+@signed_in
+def change_language():
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return _account_page(400, language_form=form)
+    set_language(current_user, form.language.data)
+    # The account's language from now on: the URL's own, if any, would hide the change.
+    return redirect(url_for("accounts.account", changed="language", lang=None))
 
 
 @bp.post("/compte/mot-de-passe")
@@ -281,8 +301,7 @@ def change_password():
             login_user(current_user._get_current_object())
             return redirect(url_for("accounts.account", changed="password"))
         form.current.errors.append(_("This is not your current password."))
-    return render_template("accounts/account.html", password_form=form, action_form=ConfirmForm(),
-                           off_form=PasswordCheckForm(formdata=None, prefix="off"), changed=None), 400
+    return _account_page(400, password_form=form)
 
 
 @bp.route("/compte/double-authentification", methods=["GET", "POST"])
@@ -325,5 +344,4 @@ def second_factor_off():
         return redirect(url_for("accounts.account", changed="second_factor_off"))
     if form.current.data:
         form.current.errors = [_("This is not your current password.")]
-    return render_template("accounts/account.html", password_form=ChangePasswordForm(formdata=None),
-                           action_form=ConfirmForm(), off_form=form, changed=None), 400
+    return _account_page(400, off_form=form)

@@ -36,8 +36,12 @@ def discard_mail(subject: str, body: str, *, holds_link: bool = False) -> Outbox
 
 
 @contextmanager
-def mail_context() -> Iterator[None]:
-    """Write an e-mail: in French (the operators' language), with links to the public address
-    (``url_for(..., _external=True)`` gives PUBLIC_URL links, also from the command line)."""
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), force_locale("fr"):
+def mail_context(language: str = "fr") -> Iterator[None]:
+    """Write an e-mail in ``language`` (a workspace language code: the recipient's account's, else
+    French), with links to the public address (``url_for(..., _external=True)`` gives PUBLIC_URL
+    links, also from the command line)."""
+    from portal.i18n import BY_CODE, DEFAULT
+
+    locale = BY_CODE.get(language, DEFAULT).locale
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), force_locale(locale):
         yield

@@ -72,8 +72,19 @@ class Site(db.Model):
     coordinates_given: Mapped[bool] = mapped_column(Boolean, default=False)
     wheelchair_accessible: Mapped[bool] = mapped_column(Boolean, default=False)
     transit_note: Mapped[str | None] = mapped_column(Text)
+    # The languages the reception desk speaks: ISO 639-1 codes, comma-separated ("fr,ar,en").
+    reception_languages_text: Mapped[str] = mapped_column("reception_languages", String(200), default="",
+                                                          server_default="")
 
     operator: Mapped[Operator] = relationship(back_populates="sites")
+
+    @property
+    def reception_languages(self) -> list[str]:
+        return [code for code in self.reception_languages_text.split(",") if code]
+
+    @reception_languages.setter
+    def reception_languages(self, value: list[str]) -> None:
+        self.reception_languages_text = ",".join(value)
     courses: Mapped[list[Course]] = relationship(back_populates="site")
 
 

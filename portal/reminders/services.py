@@ -6,21 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask import render_template, url_for
 from flask_babel import gettext as _
 
+from portal.accounts.services import recipients_by_language
 from portal.extensions import db
-from portal.mail import send_mail
+from portal.mail import mail_context, send_mail
 from portal.offer import rules
 from portal.offer.models import Course
 from portal.reminders.models import Reminder, ReminderCourse
 from portal.reminders.queries import PlannedReminder, plan_reminders
 
 
-def reminder_message(plan: PlannedReminder, today: dt.date) -> tuple[str, str]:
-    """Subject and body (in French, the operators' language)."""
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), force_locale("fr"):
+def reminder_message(plan: PlannedReminder, today: dt.date, language: str = "fr") -> tuple[str, str]:
+    """Subject and body, in ``language`` (a workspace language: the recipients' accounts')."""
+    with mail_context(language):
         link = url_for("accounts.login", next=url_for("workspace.operator", ref=plan.operator.ref),
                        _external=True)
         body = render_template("reminders/email.txt", plan=plan, today=today, link=link,
@@ -39,8 +39,9 @@ def _last_missed_deadline(course: Course, today: dt.date) -> dt.date | None:
 
 def send_reminder(plan: PlannedReminder, today: dt.date) -> Reminder:
     """E-mail one operator's users and record it (who, when, which courses at which confirmation)."""
-    subject, body = reminder_message(plan, today)
-    send_mail(plan.recipients, subject, body)
+    for language, recipients in recipients_by_language(plan.recipients).items():
+        subject, body = reminder_message(plan, today, language)
+        send_mail(recipients, subject, body)
     reminder = Reminder(operator=plan.operator, recipients=", ".join(plan.recipients),
                         courses=[ReminderCourse(course=c, confirmed_at=c.confirmed_at, reason="stale")
                                  for c in plan.courses]

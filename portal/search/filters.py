@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from portal.geo.gazetteer import AmbiguousPlace, Gazetteer, InvalidCoordinates, Place, UnknownPlace
-from portal.normalise import fold
+from portal.i18n import CODES
+from portal.normalise import fold, western_digits
 from portal.offer import codes
 
 SORTS = ("distance", "next_entry", "title")
@@ -28,8 +29,8 @@ SINGLE_PARAMETERS = (
     "job_oriented", "sector", "audience", "bassin", "q", "sort", "page", "per_page",
 )
 PARAMETERS = LIST_PARAMETERS + SINGLE_PARAMETERS
-# api.md's `lang`: the language of messages and labels. Those not translated yet answer in French.
-LANGUAGE_CODES = ("fr", "nl", "de", "en", "ar", "fa-AF", "ps", "ti", "uk", "ru", "tr")
+# api.md's `lang`: the language of messages and labels (portal.i18n).
+LANGUAGE_CODES = CODES
 _TRUE = ("1", "true", "on", "yes")
 _FALSE = ("0", "false", "off", "no", "")
 
@@ -165,17 +166,20 @@ class _Parser:
         for name in args.keys():  # type: ignore[attr-defined]
             if name in extra_parameters:
                 continue
-            given = query_values(args, name)
-            if name not in PARAMETERS:
-                self.error(name, _("Unknown parameter “%(name)s”.", name=name))
-            elif any("\x00" in value for value in given):
-                self.error(name, _("This value contains a forbidden character."))
-            elif name in LIST_PARAMETERS:
-                self.values[name] = ",".join(v for v in given if v.strip())
-            elif len(given) > 1:
-                self.error(name, _("Give this parameter only once."))
-            else:
-                self.values[name] = given[0].strip()
+            given = [western_digits(value) for value in query_values(args, name)]
+            self._collect_one(name, given)
+
+    def _collect_one(self, name: str, given: list[str]) -> None:
+        if name not in PARAMETERS:
+            self.error(name, _("Unknown parameter “%(name)s”.", name=name))
+        elif any("\x00" in value for value in given):
+            self.error(name, _("This value contains a forbidden character."))
+        elif name in LIST_PARAMETERS:
+            self.values[name] = ",".join(v for v in given if v.strip())
+        elif len(given) > 1:
+            self.error(name, _("Give this parameter only once."))
+        else:
+            self.values[name] = given[0].strip()
 
     def code_list(self, name: str, choices: tuple[str, ...]) -> tuple[str, ...]:
         items = [item.strip() for item in self.values.get(name, "").split(",") if item.strip()]

@@ -30,7 +30,15 @@ def _page_url(args: MultiDict, **changes: str | None) -> str:
         if value is not None:
             items.append((key, value))
     endpoint = request.endpoint or "search.index"
-    return url_for(endpoint) + ("?" + urlencode(items) if items else "")
+    # The language is among the items already: url_for must not add it a second time.
+    return url_for(endpoint, lang=None) + ("?" + urlencode(items) if items else "")
+
+
+def _geojson_url(args: MultiDict) -> str:
+    """The map's data: this search's parameters (the language included), without paging."""
+    items = [(k, v) for k, v in args.items(multi=True)
+             if (k in PARAMETERS or k in PAGE_PARAMETERS) and k not in ("page", "per_page")]
+    return url_for("api.courses_geojson", lang=None) + ("?" + urlencode(items) if items else "")
 
 
 def page_arguments(args: MultiDict) -> MultiDict:
@@ -73,9 +81,7 @@ def _render_search(template: str, **extra):
         page_url=lambda **changes: _page_url(request.args, **changes),
         start_choices=forms.start_choices(today, values.get("start_until")),
         bassins=get_gazetteer().bassins, forms=forms, codes=codes,
-        geojson_url=url_for("api.courses_geojson") + ("?" + urlencode(
-            [(k, v) for k, v in request.args.items(multi=True) if k in PARAMETERS and k not in ("page", "per_page")]
-        ) if request.args else ""),
+        geojson_url=_geojson_url(request.args),
         **extra,
     ), status
 

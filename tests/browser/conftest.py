@@ -129,7 +129,7 @@ def open_page(browser) -> Iterator[Callable]:
 
     def _open(width: int, javascript: bool = True):
         context = browser.new_context(
-            viewport={"width": width, "height": HEIGHTS[width]}, locale="fr-BE",
+            viewport={"width": width, "height": HEIGHTS.get(width, 740)}, locale="fr-BE",
             java_script_enabled=javascript, service_workers="block",
         )
         context.set_default_timeout(10_000)

@@ -48,3 +48,44 @@ def test_page_has_no_axe_violation(open_page, live_server, name, width):
     count, report = axe_report(page)
     assert count == 0, f"axe: {count} violation(s) on {name} ({path}) at {width} px:\n{report}"
     watch.assert_clean()
+
+
+# The same pages read right to left (Arabic) and in Ge'ez letters (Tigrinya).
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["search", "results", "course", "print", "error-form"])
+@pytest.mark.parametrize("lang", ["ar", "ti"])
+def test_page_in_another_script_has_no_axe_violation(open_page, live_server, lang, name, width):
+    page, watch = open_page(width)
+    path, status = PAGES[name]
+    results = f"{RESULTS}&lang={lang}"
+    if name in ("course", "print"):
+        goto(page, watch, live_server(results))
+        path = page.locator(".cards > .card .card-title a").first.get_attribute("href")
+        assert path.endswith(f"lang={lang}"), path  # the links keep the language
+        if name == "print":
+            goto(page, watch, live_server(path))
+            path = page.locator("a[href*='/imprimer']").get_attribute("href")
+    else:
+        path = f"{path}{'&' if '?' in path else '?'}lang={lang}"
+    goto(page, watch, live_server(path), status=status)
+    direction = "rtl" if lang == "ar" else "ltr"
+    assert page.locator("html").get_attribute("dir") == direction
+    assert page.locator("html").get_attribute("lang") == lang
+    if width >= 1280:
+        wait_for_maps(page)
+    screenshot(page, f"{name}-{lang}", width)
+    count, report = axe_report(page)
+    assert count == 0, f"axe: {count} violation(s) on {name} ({path}) at {width} px:\n{report}"
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "uk"])
+def test_results_on_a_phone_in_french_arabic_and_ukrainian(open_page, live_server, lang):
+    """The screenshots the issue asks for: results on a 360 px phone."""
+    page, watch = open_page(360)
+    goto(page, watch, live_server(f"{RESULTS}&lang={lang}"))
+    assert page.locator(".cards > .card").count() > 0
+    # No horizontal scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot(page, f"phone-results-{lang}", 360)
+    watch.assert_clean()

@@ -46,7 +46,11 @@
 
   container.hidden = false;
   resetButton.hidden = false;
-  var map = L.map(container, { scrollWheelZoom: false });
+  var map = L.map(container, { scrollWheelZoom: false, zoomControl: false });
+  // Right-to-left pages: the controls and the attribution change sides with the reading direction.
+  var rtl = document.documentElement.dir === "rtl";
+  L.control.zoom({ position: rtl ? "topright" : "topleft" }).addTo(map);
+  if (rtl) { map.attributionControl.setPosition("bottomleft"); }
   var tiles = L.tileLayer(panel.getAttribute("data-tiles"), {
     attribution: panel.getAttribute("data-attribution"), maxZoom: 19
   }).addTo(map);
