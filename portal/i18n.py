@@ -14,10 +14,9 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, has_request_context, request, url_for
+from flask import Flask, g, has_request_context, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from portal.translations import TRANSLATIONS_DIR
 
@@ -95,9 +94,17 @@ def page_language() -> Language:
     asked = asked_language()
     if asked is not None and asked in available_here():
         return asked
-    if not _public_page() and current_user and current_user.is_authenticated:
-        return BY_CODE.get(getattr(current_user, "language", None) or "", DEFAULT)
+    user = _loaded_user()
+    if not _public_page() and user is not None:
+        return BY_CODE.get(getattr(user, "language", None) or "", DEFAULT)
     return DEFAULT
+
+
+def _loaded_user() -> Any:
+    """The signed-in user when the request has loaded it already; never a query of its own (an
+    error page rendered while the database is down must not reach for it)."""
+    user = g.get("_login_user")
+    return user if user is not None and user.is_authenticated else None
 
 
 def select_locale() -> str:
@@ -145,7 +152,7 @@ def browser_offer() -> dict[str, str] | None:
     line, in that language, offering it (signed-in users chose theirs on the account page)."""
     if asked_language() is not None or not _linkable():
         return None
-    if not _public_page() and current_user and current_user.is_authenticated:
+    if not _public_page() and _loaded_user() is not None:
         return None
     language = _preferred_by_browser()
     if language is None:
@@ -163,7 +170,5 @@ def language_context() -> dict[str, Any]:
 
 
 def register_languages(app: Flask) -> None:
+    """Links keep the language (the templates' part is in portal.templating)."""
     app.url_defaults(keep_language)
-    app.jinja_env.globals.update(switcher_links=switcher_links, browser_offer=browser_offer,
-                                 LANGUAGES=LANGUAGES)
-    app.context_processor(language_context)

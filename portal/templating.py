@@ -9,14 +9,16 @@ from flask import Flask, current_app, url_for
 from flask_babel import format_decimal, get_locale
 from markupsafe import Markup
 
-from portal import labels
+from portal import i18n, labels
 from portal.offer import codes, rules
 from portal.search import forms
 
 
 def register_templating(app: Flask) -> None:
-    app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels)
-    app.context_processor(site_settings)
+    app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels,
+                                 switcher_links=i18n.switcher_links, browser_offer=i18n.browser_offer,
+                                 LANGUAGES=i18n.LANGUAGES)
+    app.context_processor(lambda: {**site_settings(), **i18n.language_context()})
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(as_written, "as_written")

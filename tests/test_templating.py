@@ -32,7 +32,7 @@ def test_templating_is_registered_in_one_place_per_area():
         if hits:
             found[str(path.relative_to(PORTAL))] = len(hits)
     # The site's (templating.py) and the workspace's (its package's __init__).
-    assert found == {"templating.py": 4, "workspace/__init__.py": 1}, found
+    assert found == {"templating.py": 5, "workspace/__init__.py": 1}, found
 
 
 def _templates() -> list[Path]:
