@@ -280,12 +280,16 @@ class Gazetteer:
         other = self._other_name(query, text)
         if other is not None:
             return other
+        raise self._not_walloon(query, text)
+
+    def _not_walloon(self, query: str, text: str) -> UnknownPlace:
+        """A place outside Wallonia we know, else an unknown one with the closest names."""
         area = self.other_names.area(query)
         if area is None and foreign_postal_code(query):
             area = "abroad"
         if area is not None:
-            raise OutsideWallonia(text, area)
-        raise UnknownPlace(text, suggestions=[s.candidate.display for s in self.suggester.closest(fold_name(query))])
+            return OutsideWallonia(text, area)
+        return UnknownPlace(text, suggestions=[s.candidate.display for s in self.suggester.closest(fold_name(query))])
 
     def _other_name(self, query: str, text: str) -> Place | None:
         """A name of place_names.csv: its commune or locality; several places: ambiguous."""

@@ -4,7 +4,7 @@ distance stops growing past the allowed number of edits, and long texts are not 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 # Names longer than this (folded) are not names people type: no suggestions.
@@ -83,16 +83,7 @@ class Suggester:
         limit = allowed_edits(len(folded))
         if not limit or len(folded) > MAX_LENGTH:
             return []
-        letters = frozenset(folded)
-        found = []
-        for length in range(len(folded) - limit, len(folded) + limit + 1):
-            for candidate_letters, candidate in self._by_length.get(length, ()):
-                # Each edit adds or removes at most one distinct letter: a cheap first cut.
-                if len(letters - candidate_letters) > limit or len(candidate_letters - letters) > limit:
-                    continue
-                distance = bounded_distance(folded, candidate.folded, limit)
-                if distance <= limit:
-                    found.append(Suggestion(candidate, distance))
+        found = list(self._within(folded, limit))
         if not found:
             return []
         best = min(s.distance for s in found)
@@ -100,6 +91,19 @@ class Suggester:
         # Walloon places before places outside Wallonia, larger communes first.
         found.sort(key=lambda s: (s.distance, bool(s.candidate.outside), -s.candidate.weight, s.candidate.folded))
         return _distinct(found)[:MAX_SUGGESTIONS]
+
+
+    def _within(self, folded: str, limit: int) -> Iterator[Suggestion]:
+        """The names at most ``limit`` edits away (only those of a length within ``limit``)."""
+        letters = frozenset(folded)
+        for length in range(len(folded) - limit, len(folded) + limit + 1):
+            for candidate_letters, candidate in self._by_length.get(length, ()):
+                # Each edit adds or removes at most one distinct letter: a cheap first cut.
+                if len(letters - candidate_letters) > limit or len(candidate_letters - letters) > limit:
+                    continue
+                distance = bounded_distance(folded, candidate.folded, limit)
+                if distance <= limit:
+                    yield Suggestion(candidate, distance)
 
 
 def _distinct(suggestions: list[Suggestion]) -> list[Suggestion]:
