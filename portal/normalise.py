@@ -30,9 +30,33 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", stripped).strip()
 
 
+def _geez_rows(pairs: tuple[tuple[int, int], ...]) -> dict[int, int]:
+    """Each syllable of a Ge'ez row (8 orders) written like the same order of another row."""
+    return {source + order: target + order for source, target in pairs for order in range(8)}
+
+
+# Letters that people writing a place name use for one another (Tigrinya and Amharic write the
+# same sound with several rows; Arabic, Dari and Pashto keyboards give different forms of a letter;
+# Ukrainian and Russian spell the same name with є/е, і/и, э/е). ё/е, й/и, ї/і and the hamza forms of
+# alef already fold with the accents (NFKD).
+_SCRIPT_VARIANTS = str.maketrans({
+    # Arabic letters: alef forms, ya and kaf forms, ta marbuta, Persian p and Arabic v as written in
+    # Arabic (ب, ف); tatweel and zero-width non-joiner are not letters.
+    "ٱ": "ا", "ى": "ي", "ی": "ي", "ې": "ي", "ۍ": "ي", "ک": "ك", "ګ": "گ", "ة": "ه", "ە": "ه",
+    "پ": "ب", "ڤ": "ف", "ـ": None, "\u200c": None,
+    # Cyrillic: Ukrainian and Russian spellings of the same name.
+    "є": "е", "э": "е", "і": "и", "ґ": "г", "ъ": None,
+    **_geez_rows(((0x1210, 0x1200), (0x1280, 0x1200), (0x1220, 0x1230), (0x12D0, 0x12A0), (0x1340, 0x1338))),
+    # Ge'ez: Tigrinya writes a vowel-initial name with ኣ where Amharic uses አ (or ዐ).
+    0x12A0: 0x12A3, 0x12D0: 0x12A3,
+})
+
+
 def fold_name(text: str | None) -> str:
-    """``fold`` that also treats hyphens and apostrophes as spaces ("la-louviere" = "La Louvière")."""
-    return _SPACES.sub(" ", re.sub(r"[-'_.]", " ", fold(text))).strip()
+    """``fold`` that also treats hyphens and apostrophes as spaces ("la-louviere" = "La Louvière"),
+    and folds the spelling variants of Arabic, Cyrillic and Ge'ez letters (``_SCRIPT_VARIANTS``)."""
+    folded = fold(text).translate(_SCRIPT_VARIANTS)
+    return _SPACES.sub(" ", re.sub(r"[-'_.]", " ", folded)).strip()
 
 
 def ref_key(ref: str) -> str:

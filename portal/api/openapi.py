@@ -46,8 +46,11 @@ _DATE = _or_empty({"type": "string", "format": "date"})
 SEARCH_PARAMETERS: list[tuple[str, dict[str, Any], str]] = [
     ("kind", _comma_list(codes.COURSE_KINDS), "Course kinds, comma-separated for several."),
     ("level", _one_code(codes.LEVELS, any_case=True), "Courses whose level range contains this level."),
-    ("near", {"type": "string"}, "Reference point: `lat,lon`, a 4-digit postal code, a 5-digit "
-     "commune NIS code (or a commune or locality name). A place we do not know is a 400 `unknown_place`."),
+    ("near", {"type": "string"}, "Reference point: `lat,lon`, a 4-digit postal code (`B-5000` too), a 5-digit "
+     "commune NIS code (or a commune or locality name, in French, German, Dutch or English, or a main town in "
+     "Arabic, Cyrillic or Ge'ez letters). A place we do not know is a 400 `unknown_place`, with close names "
+     "in `choices` when there are some (`Charleroy` → `Charleroi`); so is a place outside Wallonia "
+     "(Brussels, Flanders, another country), with a message saying so."),
     ("radius_km", _or_empty({"type": "number", "exclusiveMinimum": 0, "maximum": 1000}),
      "With `near`: courses at most this far (inclusive, on the distance rounded to 0.1 km). A decimal "
      "comma is read too (`2,5`). Needs a non-empty `near`: without one it is a 400 naming `radius_km`."),

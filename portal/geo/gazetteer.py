@@ -1,15 +1,19 @@
 """The offline gazetteer of Wallonia (``portal/geo/data``): postal codes, localities, communes,
-bassins EFE. Loaded once per process; no network call anywhere."""
+bassins EFE, the other names people give them, and the places outside Wallonia people type.
+Loaded once per process; no network call anywhere."""
 from __future__ import annotations
 
 import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-from portal.normalise import fold_name
+from portal.geo import position
+from portal.geo.place_names import BELGIAN_PREFIX, PlaceName, PlaceNames, foreign_postal_code, postal_code_area
+from portal.geo.suggestions import MAX_SUGGESTIONS, Candidate, Suggester, allowed_edits, bounded_distance
+from portal.normalise import fold_name, western_digits
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -17,6 +21,8 @@ _LAT_LON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 _POSTAL_CODE = re.compile(r"^\d{4}$")
 _NIS_CODE = re.compile(r"^\d{5}$")
 _POSTAL_CODE_AND_NAME = re.compile(r"^(\d{4})\s+(.+)$")
+# No place name is this long: a longer text is unknown at once, without looking for close names.
+MAX_QUERY_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,21 @@ class Place:
 
 
 class UnknownPlace(ValueError):
-    """No place of that name or code in Wallonia."""
+    """No place of that name or code in Wallonia; ``suggestions`` are close names that are known
+    (each one resolves: "Charleroi", "5000 Namur")."""
+
+    def __init__(self, query: str = "", suggestions: list[str] | None = None):
+        super().__init__(query)
+        self.query = query
+        self.suggestions = suggestions or []
+
+
+class OutsideWallonia(UnknownPlace):
+    """A place we know that is not in Wallonia; ``area`` is one of ``place_names.AREAS``."""
+
+    def __init__(self, query: str, area: str):
+        super().__init__(query)
+        self.area = area
 
 
 class AmbiguousPlace(ValueError):
@@ -88,6 +108,21 @@ class AmbiguousPlace(ValueError):
 
 class InvalidCoordinates(ValueError):
     """``lat,lon`` out of range."""
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where a position is: its nearest locality, how far, inside Wallonia or not."""
+
+    locality: Locality
+    distance_km: float
+    inside: bool
+    in_brussels: bool
+
+    @property
+    def near(self) -> str:
+        """The locality as the search's ``near`` takes it ("5000 Namur")."""
+        return f"{self.locality.postal_code} {self.locality.name}"
 
 
 def _read_postal_codes(data_dir: Path) -> dict[str, PostalCode]:
@@ -123,6 +158,7 @@ def _read_communes(data_dir: Path) -> dict[str, Commune]:
 
 class Gazetteer:
     def __init__(self, data_dir: Path = DATA_DIR):
+        self.data_dir = data_dir
         self.postal_codes: dict[str, PostalCode] = _read_postal_codes(data_dir)
         self.communes: dict[str, Commune] = _read_communes(data_dir)
         self.bassins: tuple[str, ...] = tuple(sorted({c.bassin_efe for c in self.communes.values()}))
@@ -135,6 +171,7 @@ class Gazetteer:
         for postal_code in self.postal_codes.values():
             for locality in postal_code.localities:
                 self._localities_by_name[fold_name(locality.name)].append(locality)
+        self.other_names = PlaceNames(data_dir)
 
     # -- look-ups -------------------------------------------------------------------------
     def postal_code(self, code: str) -> PostalCode | None:
@@ -178,11 +215,15 @@ class Gazetteer:
 
     # -- reference points -------------------------------------------------------------------
     def resolve(self, text: str) -> Place:
-        """A reference point from ``lat,lon``, a postal code, a NIS code, "5000 Namur" or a
-        commune/locality name. Raises UnknownPlace, AmbiguousPlace or InvalidCoordinates."""
-        query = text.strip()
-        if not query:
+        """A reference point from ``lat,lon``, a postal code ("B-5000" too), a NIS code, "5000 Namur"
+        or a name (French, German, another language's, another script's). Raises UnknownPlace (with
+        suggestions), OutsideWallonia, AmbiguousPlace or InvalidCoordinates."""
+        query = western_digits(text).strip()
+        if not query or len(query) > MAX_QUERY_LENGTH:
             raise UnknownPlace(text)
+        prefixed = BELGIAN_PREFIX.match(query)
+        if prefixed:
+            query = prefixed.group(1).strip()
         for shape, read in ((_LAT_LON, self._at_coordinates), (_POSTAL_CODE, self._at_postal_code),
                             (_NIS_CODE, self._at_commune), (_POSTAL_CODE_AND_NAME, self._at_postal_code_and_name)):
             match = shape.match(query)
@@ -199,14 +240,14 @@ class Gazetteer:
     def _at_postal_code(self, match: re.Match, text: str) -> Place:
         entry = self.postal_code(match.group(0))
         if entry is None:
-            raise UnknownPlace(text)
+            raise self._unknown_postal_code(match.group(0), text)
         label = f"{entry.code} {entry.main_locality.name if len(entry.localities) == 1 else entry.commune}"
         return Place(entry.lat, entry.lon, label, postal_code=entry.code, nis_code=entry.nis_code)
 
     def _at_commune(self, match: re.Match, text: str) -> Place:
         commune = self.commune(match.group(0))
-        if commune is None:
-            raise UnknownPlace(text)
+        if commune is None:  # not a Walloon commune's NIS code: a postal code of France, Germany…
+            raise OutsideWallonia(text, "foreign_postal_code")
         return _commune_place(commune)
 
     def _at_postal_code_and_name(self, match: re.Match, text: str) -> Place:
@@ -215,10 +256,14 @@ class Gazetteer:
         if loc is not None:
             return _locality_place(loc)
         entry = self.postal_code(match.group(1))
-        commune = self.commune(entry.nis_code) if entry is not None else None
+        if entry is None:
+            raise self._unknown_postal_code(match.group(1), text)
+        commune = self.commune(entry.nis_code)
         if commune is not None and fold_name(entry.commune) == fold_name(match.group(2)):
             return _commune_place(commune)
-        raise UnknownPlace(text)
+        if foreign_postal_code(match.group(0)):  # "6211 AB": a Dutch postal code
+            raise OutsideWallonia(text, "abroad")
+        raise UnknownPlace(text, suggestions=_localities_like(entry, match.group(2)))
 
     def _named(self, query: str, text: str) -> Place:
         """A commune's name (French or German), else a locality's; several: ambiguous."""
@@ -232,7 +277,81 @@ class Gazetteer:
             raise AmbiguousPlace(text, [f"{loc.postal_code} {loc.name}" for loc in localities])
         if localities:
             return _locality_place(localities[0])
-        raise UnknownPlace(text)
+        other = self._other_name(query, text)
+        if other is not None:
+            return other
+        raise self._not_walloon(query, text)
+
+    def _not_walloon(self, query: str, text: str) -> UnknownPlace:
+        """A place outside Wallonia we know, else an unknown one with the closest names."""
+        area = self.other_names.area(query)
+        if area is None and foreign_postal_code(query):
+            area = "abroad"
+        if area is not None:
+            return OutsideWallonia(text, area)
+        return UnknownPlace(text, suggestions=[s.candidate.display for s in self.suggester.closest(fold_name(query))])
+
+    def _other_name(self, query: str, text: str) -> Place | None:
+        """A name of place_names.csv: its commune or locality; several places: ambiguous."""
+        places = list(dict.fromkeys(self._named_place(row) for row in self.other_names.named(query)))
+        if len(places) > 1:
+            raise AmbiguousPlace(text, sorted(place.label for place in places))
+        return places[0] if places else None
+
+    def _named_place(self, row: PlaceName) -> Place:
+        if row.postal_code:
+            loc = self.locality(row.postal_code, row.locality)
+            if loc is None:
+                raise LookupError(f"place_names.csv: {row.name} names an unknown locality")
+            return _locality_place(loc)
+        return _commune_place(self.communes[row.nis_code])
+
+    def _unknown_postal_code(self, code: str, text: str) -> UnknownPlace:
+        """Brussels' and Flanders' postal codes are outside Wallonia; a code in Wallonia's ranges
+        that does not exist gets the Walloon codes one digit away ("5999" → "5990 …")."""
+        area = postal_code_area(code)
+        if area is not None:
+            return OutsideWallonia(text, area)
+        near = sorted((c for c in self.postal_codes if sum(a != b for a, b in zip(c, code, strict=True)) == 1),
+                      key=lambda c: (abs(int(c) - int(code)), c))
+        return UnknownPlace(text, suggestions=[f"{c} {self.postal_codes[c].main_locality.name}"
+                                               for c in near[:MAX_SUGGESTIONS]])
+
+    # -- suggestions and positions --------------------------------------------------------------
+    @cached_property
+    def suggester(self) -> Suggester:
+        """Every name the gazetteer resolves (and the names of places outside Wallonia), for
+        "did you mean…?"."""
+        population = {nis: c.population for nis, c in self.communes.items()}
+        candidates = [Candidate(fold_name(name), name, c.population)
+                      for c in self.communes.values() for name in filter(None, (c.name, c.name_de))]
+        candidates += [Candidate(folded, locs[0].name, 0) for folded, locs in self._localities_by_name.items()]
+        candidates += [Candidate(fold_name(row.name), row.name, population[row.nis_code])
+                       for row in self.other_names.names]
+        candidates += [Candidate(fold_name(row.name), row.name, 0, outside=row.area)
+                       for row in self.other_names.outside_names]
+        return Suggester(candidates)
+
+    @cached_property
+    def _outline(self) -> list:
+        return position.read_outline(self.data_dir / "wallonia_communes.geojson")
+
+    def whereabouts(self, lat: float, lon: float) -> Whereabouts:
+        """The nearest locality to a position, its distance, and whether the position is in
+        Wallonia (inside a commune's outline, or within BORDER_MARGIN_KM of a locality)."""
+        nearest = min((loc for entry in self.postal_codes.values() for loc in entry.localities),
+                      key=lambda loc: position.haversine_km(lat, lon, loc.lat, loc.lon))
+        distance = position.haversine_km(lat, lon, nearest.lat, nearest.lon)
+        inside = distance <= position.BORDER_MARGIN_KM or any(p.contains(lat, lon) for p in self._outline)
+        return Whereabouts(nearest, round(distance, 1), inside, not inside and position.in_brussels(lat, lon))
+
+
+def _localities_like(entry: PostalCode, name: str) -> list[str]:
+    """The localities of a postal code whose name is close to ``name``, else all of them."""
+    wanted = fold_name(name)
+    limit = allowed_edits(len(wanted))
+    close = [loc for loc in entry.localities if bounded_distance(wanted, fold_name(loc.name), limit) <= limit]
+    return [f"{loc.postal_code} {loc.name}" for loc in (close or entry.localities)][:MAX_SUGGESTIONS]
 
 
 def _commune_place(commune: Commune) -> Place:

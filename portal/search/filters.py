@@ -16,6 +16,7 @@ from portal.geo.gazetteer import AmbiguousPlace, Gazetteer, InvalidCoordinates, 
 from portal.i18n import CODES
 from portal.normalise import fold, western_digits
 from portal.offer import codes
+from portal.search import places
 
 SORTS = ("distance", "next_entry", "title")
 DEFAULT_PER_PAGE = 20
@@ -41,6 +42,8 @@ class FilterError:
     message: str
     code: str = "invalid_parameter"  # or "unknown_place"
     choices: tuple[str, ...] = ()
+    # What the choices are: "which" (several places bear the name) or "did_you_mean" (close names).
+    choices_are: str = ""
 
 
 class InvalidFilters(ValueError):
@@ -244,10 +247,10 @@ class _Parser:
         except AmbiguousPlace as exc:
             self.error("near", _("Several places are called “%(value)s”. Choose one: %(choices)s.",
                                  value=raw, choices=", ".join(exc.choices)),
-                       code="unknown_place", choices=tuple(exc.choices))
-        except UnknownPlace:
-            self.error("near", _("We do not know the place “%(value)s” in Wallonia. "
-                                 "Give a postal code or a commune.", value=raw), code="unknown_place")
+                       code="unknown_place", choices=tuple(exc.choices), choices_are="which")
+        except UnknownPlace as exc:  # outside Wallonia too (places.outside_message)
+            self.error("near", places.unknown_message(exc, raw), code="unknown_place",
+                       choices=tuple(exc.suggestions), choices_are="did_you_mean" if exc.suggestions else "")
         return None
 
     def radius(self) -> float | None:

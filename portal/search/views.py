@@ -4,13 +4,14 @@ from __future__ import annotations
 import dataclasses
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer import codes, rules
 from portal.permissions import public
-from portal.search import forms
+from portal.search import forms, places
 from portal.search.filters import PARAMETERS, InvalidFilters, parse_filters
 from portal.search.presenters import chips_for, course_json_ld, entry_rows, json_for_script
 from portal.search.queries import describe, find_visible_course, other_courses_nearby, search_courses
@@ -90,6 +91,23 @@ def _render_search(template: str, **extra):
 @public
 def index():
     return _render_search("search/index.html")
+
+
+@bp.get("/lieu-proche")
+@public
+def position():
+    """"Use my position": the nearest locality of a position, as JSON (nothing is stored; the
+    position is used to 0.01°). A bad coordinate is a 400 naming it, like the API's errors."""
+    lat = places.coordinate(request.args.get("lat"), 90)
+    lon = places.coordinate(request.args.get("lon"), 180)
+    for name, value in (("lat", lat), ("lon", lon)):
+        if value is None:
+            return jsonify({"error": {"code": "invalid_parameter", "parameter": name, "message": _(
+                "Latitude must be between -90 and 90, longitude between -180 and 180.")}}), 400
+    answer = places.position_answer(get_gazetteer(), lat, lon, lambda near: url_for("search.index", near=near))
+    response = jsonify(answer)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/embed")

@@ -2,21 +2,63 @@
 (function () {
   "use strict";
 
-  // "Use my position": fills the place with the browser's coordinates and searches.
+  // "Use my position": the browser's position (to 0.01°, about 1 km) becomes the nearest locality's
+  // name ("5000 Namur") and the search runs; outside Wallonia, or when the browser cannot give a
+  // position, a sentence beside the field says so (read out by screen readers), never an alert.
   var locate = document.querySelector("[data-locate]");
-  if (locate && "geolocation" in navigator) {
+  var locateStatus = document.querySelector("[data-locate-status]");
+  if (locate && locateStatus && "geolocation" in navigator && window.fetch) {
+    var nearInput = document.getElementById("near");
+    var say = function (text, link) {
+      locateStatus.textContent = text;
+      if (link) {
+        var anchor = document.createElement("a");
+        anchor.href = link.url;
+        anchor.textContent = link.text;
+        locateStatus.appendChild(document.createTextNode(" "));
+        locateStatus.appendChild(anchor);
+      }
+      var described = (nearInput.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (described.indexOf(locateStatus.id) < 0) {
+        described.push(locateStatus.id);
+        nearInput.setAttribute("aria-describedby", described.join(" "));
+      }
+    };
+    var failures = { 1: "data-denied", 2: "data-unavailable", 3: "data-timeout" };
+    var named = function (position) {
+      var url = locate.getAttribute("data-url");
+      url += (url.indexOf("?") < 0 ? "?" : "&") + "lat=" + position.coords.latitude.toFixed(2) +
+        "&lon=" + position.coords.longitude.toFixed(2);
+      return fetch(url, { headers: { Accept: "application/json" }, credentials: "omit" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("HTTP " + response.status); }
+          return response.json();
+        })
+        .then(function (answer) {
+          locate.disabled = false;
+          say(answer.message, answer.nearest);
+          if (answer.inside) {
+            nearInput.value = answer.near;
+            nearInput.form.submit();
+          } else {
+            nearInput.focus();
+          }
+        });
+    };
     locate.hidden = false;
     locate.addEventListener("click", function () {
-      var input = document.getElementById("near");
       locate.disabled = true;
+      say(locate.getAttribute("data-finding"));
       navigator.geolocation.getCurrentPosition(function (position) {
-        input.value = position.coords.latitude.toFixed(5) + "," + position.coords.longitude.toFixed(5);
+        named(position).catch(function () {
+          locate.disabled = false;
+          say(locate.getAttribute("data-failed"));
+          nearInput.focus();
+        });
+      }, function (error) {
         locate.disabled = false;
-        input.form.submit();
-      }, function () {
-        locate.disabled = false;
-        input.setAttribute("placeholder", locate.getAttribute("data-error") || "");
-        input.focus();
+        say(locate.getAttribute(failures[error.code] || "data-unavailable"));
+        nearInput.focus();
       }, { timeout: 10000, maximumAge: 600000 });
     });
   }
