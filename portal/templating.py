@@ -12,10 +12,13 @@ from markupsafe import Markup
 from portal import labels
 from portal.offer import codes, rules
 from portal.search import forms
+from portal.search.reception import desk_sentence, reception_sentence, visitor_language
 
 
 def register_templating(app: Flask) -> None:
-    app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels)
+    app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels,
+                                 reception_sentence=reception_sentence, desk_sentence=desk_sentence,
+                                 visitor_language=visitor_language)
     app.context_processor(site_settings)
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")

@@ -4,31 +4,24 @@ all say the same. A place whose languages change goes into the imported document
 fields as stored, so that the exchange format's import writes it like any other change."""
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
 
 from portal.bulk.files import Problem, cell_text
-from portal.offer.codes import ISO_639_1, MAX_RECEPTION_LANGUAGES
+from portal.offer.codes import MAX_RECEPTION_LANGUAGES, split_language_codes
 from portal.offer.exchange import site_dict
 from portal.offer.models import Site
 
 COLUMN = "reception_languages"
-_SEPARATORS = re.compile(r"[\s,;/]+")
 
 
 def read_languages(text: str) -> tuple[list[str], list[str]]:
     """The language codes of a cell ("fr ar en", "FR, ar"), each once, and what is wrong with it."""
-    found: list[str] = []
-    problems = []
-    for item in (part for part in _SEPARATORS.split(text.strip().lower()) if part):
-        if item not in ISO_639_1:
-            problems.append(_("“%(code)s” is not a language code: write two-letter codes (ISO 639-1) separated by "
-                              "spaces, for example “fr ar en” (“fa” for Dari).", code=item[:20]))
-        elif item not in found:
-            found.append(item)
+    found, unknown = split_language_codes(text)
+    problems = [_("“%(code)s” is not a language code: write two-letter codes (ISO 639-1) separated by spaces, "
+                  "for example “fr ar en” (“fa” for Dari).", code=word[:20]) for word in unknown]
     if len(found) > MAX_RECEPTION_LANGUAGES:
         problems.append(_("At most %(max)s languages.", max=MAX_RECEPTION_LANGUAGES))
     return found, problems

@@ -57,3 +57,10 @@ ur uz ve vi vo wa wo xh yi yo za zh zu
 # offers them as checkboxes, in this order.
 PORTAL_LANGUAGES: tuple[str, ...] = ("fr", "nl", "de", "en", "ar", "fa", "ps", "ti", "uk", "ru", "tr")
 MAX_RECEPTION_LANGUAGES = 20
+
+
+def split_language_codes(text: str) -> tuple[list[str], list[str]]:
+    """The ISO 639-1 codes of a text ("fr ar", "FR, ar; en"), each once in their order, and the
+    other words (not codes), each once."""
+    words = dict.fromkeys(text.replace(",", " ").replace(";", " ").replace("/", " ").lower().split())
+    return [word for word in words if word in ISO_639_1], [word for word in words if word not in ISO_639_1]
