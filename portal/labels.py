@@ -77,16 +77,16 @@ _L = Label  # the tables below, one entry a line or two
 
 # -- offer/codes.py: KINDS is COURSE_KINDS, the others have the names of their lists ---
 KINDS = Table(
-    _L("alpha_fr", _l("Alpha for French speakers"),
+    _L("alpha_fr", _l("Learn to read and write (I speak French)"),
       _l("You speak French but you did not learn to read and write well at school."), "pencil",
       abbreviation=_l("Alpha FR")),
-    _L("alpha_nf", _l("Alpha for non-French speakers"),
+    _L("alpha_nf", _l("Learn French and learn to read and write"),
       _l("You do not speak French and you went to school little or not at all."), "alphabet",
       abbreviation=_l("Alpha NF")),
-    _L("fle", _l("French as a foreign language (FLE)"),
+    _L("fle", _l("Learn French (FLE)"),
       _l("You do not speak French but you went to school in your language."), "speech", abbreviation=_l("FLE")),
-    _L("ran", _l("Brush up (RAN)"), _l("You speak French, you went to school, and you want to improve."), "book",
-      abbreviation=_l("RAN")),
+    _L("ran", _l("Brush up French and maths (RAN)"),
+      _l("You speak French, you went to school, and you want to improve."), "book", abbreviation=_l("RAN")),
 )
 LEVELS = Table(
     _L("alpha", _l("Alpha"), _l("I cannot read or write yet."), "level-alpha"),
@@ -256,7 +256,7 @@ COURSE_FIELDS = Table(
       _l("Only people registered at the Forem can join."), "doc"),
     _L("requires_valid_residence_permit", _l("Residence permit needed"),
       _l("Only people with a valid residence permit can join."), "doc"),
-    _L("entry_test", _l("Entry test"), _l("Learners take a test before they start."), "test"),
+    _L("entry_test", _l("Level test first"), _l("Learners take a test before they start."), "test"),
     _L("entry_mode", _l("Entries"), _l("On set dates, or on any day."), "calendar"),
     _L("entries", _l("Start dates"), _l("The days when a new session starts."), "calendar"),
     _L("active_from", _l("Rolling entry: from"), _l("The first day one can start."), "calendar"),

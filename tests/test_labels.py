@@ -117,12 +117,12 @@ def test_each_code_has_a_pictogram_name():
         assert re.fullmatch(r"[a-z][a-z0-9-]*", item.pictogram), f"{name}.{item.code}: {item.pictogram!r}"
         used.add(item.pictogram)
     # The names of the icons drawn today are reused where one fits.
-    assert drawn - {"place", "warn", "wheelchair"} <= used
+    assert drawn - {"place", "warn", "wheelchair", "speaker", "globe"} <= used  # the listen button, the switcher
 
 
 def test_labels_render_as_their_short_words_in_the_visitor_language(app):
     with app.test_request_context("/?lang=fr"):
-        assert str(labels.KINDS["fle"]) == "Français langue étrangère (FLE)"
+        assert str(labels.KINDS["fle"]) == "Apprendre le français (FLE)"
         assert str(labels.KINDS["alpha_fr"].abbreviation) == "Alpha francophones"
         assert str(labels.PARTS_OF_DAY["evening"].in_sentence) == "soir"
         assert labels.label(labels.SECTORS, "care") == "Soins et aide aux personnes"
@@ -130,7 +130,7 @@ def test_labels_render_as_their_short_words_in_the_visitor_language(app):
         assert [(c.value, str(c.label)) for c in labels.choices(labels.ENTRY_MODES, only=("rolling",))] == [
             ("rolling", "Commencer n'importe quel jour (entrée permanente)")]
     with app.test_request_context("/?lang=en"):
-        assert str(labels.KINDS["fle"]) == "French as a foreign language (FLE)"
+        assert str(labels.KINDS["fle"]) == "Learn French (FLE)"
 
 
 # -- built from the catalogue -------------------------------------------------------------------

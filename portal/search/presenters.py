@@ -68,7 +68,7 @@ def _conditions(chips: _Chips, filters: CourseFilters) -> None:
     if filters.audience:
         chips.add(_("For: %(who)s", who=labels.label(labels.AUDIENCES, filters.audience)), "audience")
     if filters.bassin:
-        chips.add(_("Area: %(bassin)s", bassin=filters.bassin), "bassin")
+        chips.add(_("Region: %(bassin)s", bassin=filters.bassin), "bassin")
 
 
 class _Chips:

@@ -96,7 +96,7 @@ def index():
 @public
 def embed():
     body, status = _render_search("search/embed.html", full_url=public_url_for(
-        "search.index") + ("?" + request.query_string.decode() if request.query_string else ""))
+        "search.index", lang=None) + ("?" + request.query_string.decode() if request.query_string else ""))
     response = Response(body, status=status)
     # Bassins, CRI and operators show this page in an iframe on their own sites.
     response.headers["Content-Security-Policy"] = (

@@ -25,7 +25,7 @@ TEMPLATE = TRANSLATIONS_DIR / "messages.pot"
 # Files of the public side: their strings are wanted in every language.
 PUBLIC_FILES = ("portal/templates/base.html", "portal/templates/_language_switcher.html",
                 "portal/templates/search/", "portal/templates/components/", "portal/templates/errors/",
-                "portal/templates/_macros/", "portal/templates/guide/", "portal/search/", "portal/api/",
+                "portal/templates/guide/", "portal/search/", "portal/api/",
                 "portal/labels.py", "portal/core/", "portal/templating.py", "portal/geo/", "portal/guide/",
                 "portal/i18n.py", "portal/__init__.py", "portal/security.py")
 # The script most of a catalogue's letters are in.

@@ -66,7 +66,7 @@ def test_the_next_joinable_entry_and_its_deadline_are_shown(client, offer):
     doc = page(client, "/", lang="en")
     later = card(doc, "open-until")
     assert later["data-availability"] == "later"
-    assert "Next start: January 6, 2027" in words(later.one("p.when"))
+    assert "The next group starts on January 6, 2027" in words(later.one("p.when"))
     assert words(later.one("p.deadline")) == "Register before December 17, 2026"
 
 

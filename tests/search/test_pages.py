@@ -595,7 +595,7 @@ def test_card_texts_in_english(client):
     assert "35 €" in card(doc, "nam-ran").one("ul.facts").text
     assert "Childcare" in card(doc, "nam-alpha").one("ul.facts").text
     conditions = card(doc, "gem-alpha-nf").one("ul.facts").text
-    assert "Forem" in conditions and "Residence permit" in conditions and "Entry test" in conditions
+    assert "Forem" in conditions and "Residence permit" in conditions and "Level test first" in conditions
     assert "waiting list" in card(doc, "nam-ran").one("p.when").text
     assert "January 6, 2027" in card(doc, "nam-ran").one("p.when").text  # today + 40 days
     assert "Start any time" in card(doc, "nam-fle").one("p.when").text
@@ -613,7 +613,7 @@ def test_stale_course_says_not_confirmed_since(client):
     assert all(card(doc, ref).select("p.stale") == [] for ref in VISIBLE - {"jam-fle"})
     assert [item["ref"] for item in api(client)["items"] if item["stale"]] == ["jam-fle"]
     _, doc = get(client, "/", {"lang": "en"})
-    assert "Not confirmed since March 1, 2026" in card(doc, "jam-fle").one("p.stale").text
+    assert "This information is from March 1, 2026" in card(doc, "jam-fle").one("p.stale").text
 
 
 # -- course page, print view, errors ----------------------------------------------------------------

@@ -99,8 +99,9 @@ def test_a_conflict_shows_both_versions_in_words_with_the_differences_marked(cli
     rows = {row.one("th").text.replace(" (différent)", ""): (row.get("class"), [td.text for td in row.select("td")])
             for row in table.select("tbody tr")}
     assert rows["Titre"] == ("differs", ["Version de Bilal", "Version de Anne"])
-    assert rows["Type de cours"] == ("differs", ["Alpha pour non-francophones", "Français langue étrangère (FLE)"])
-    assert rows["Garderie"] == ("differs", ["oui", "non"])
+    assert rows["Type de cours"] == ("differs", ["Apprendre le français, et à lire et à écrire",
+                                                 "Apprendre le français (FLE)"])
+    assert rows["Garderie pour les enfants"] == ("differs", ["oui", "non"])
     assert rows["Niveau le plus bas"] == (None, ["Alpha", "Alpha"])
     place = rows["Lieu"][1][0]  # the place by its name and address, not its ref
     assert rows["Lieu"] == (None, [place, place]) and "5000 Namur" in place and "op-a" not in place
@@ -109,7 +110,7 @@ def test_a_conflict_shows_both_versions_in_words_with_the_differences_marked(cli
     marks = [row.get("class") for row in table.select("tbody tr")]
     assert marks == sorted(marks, key=lambda mark: mark != "differs")  # the differences first
     assert sorted(name for name, (mark, _values) in rows.items() if mark) == [
-        "Garderie", "Titre", "Type de cours"], rows
+        "Garderie pour les enfants", "Titre", "Type de cours"], rows
 
 
 def test_a_coordinator_is_not_addressed_as_the_operator(app, client):
