@@ -12,12 +12,14 @@ from markupsafe import Markup
 from portal import i18n, labels
 from portal.offer import codes, rules
 from portal.search import forms
+from portal.search.reception import desk_sentence, reception_sentence, visitor_language
 
 
 def register_templating(app: Flask) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels,
                                  switcher_links=i18n.switcher_links, browser_offer=i18n.browser_offer,
-                                 LANGUAGES=i18n.LANGUAGES)
+                                 LANGUAGES=i18n.LANGUAGES, reception_sentence=reception_sentence,
+                                 desk_sentence=desk_sentence, visitor_language=visitor_language)
     app.context_processor(lambda: {**site_settings(), **i18n.language_context()})
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")

@@ -34,6 +34,36 @@ NAMUR_SHARED_INTAKE_NOTE = (
     "le mardi matin de 9 h à 12 h (sans rendez-vous)"
 )
 
+# The languages spoken at the reception of some sites (ISO 639-1): the regional integration
+# centres (CRI) have mediators for the languages of recent arrivals; the German-speaking East
+# speaks German first. Most sites list none (French goes without saying).
+RECEPTION_LANGUAGES = {
+    "demo-lee-namur-centre": ["fr", "ar", "en"],
+    "demo-cpas-namur-jambes": ["nl", "en"],
+    "demo-ps-namur-centre": ["en", "es"],
+    "demo-cri-namur-centre": ["fr", "ar", "fa", "ps", "ti", "uk", "ru", "en"],
+    "demo-lee-charleroi-centre": ["ar", "tr", "it"],
+    "demo-cri-charleroi-centre": ["fr", "ar", "tr", "ru", "uk", "en"],
+    "demo-mire-charleroi-centre": ["ar", "ti"],
+    "demo-cisp-tremplin-marchienne": ["ar", "so"],
+    "demo-forem-charleroi-gosselies": ["en"],
+    "demo-lee-liege-liege": ["fr", "ar", "tr", "es"],
+    "demo-cri-liege-centre": ["fr", "ar", "fa", "ps", "uk", "ru", "en", "es"],
+    "demo-pont-des-mots-herstal": ["ti", "ar"],
+    "demo-femmes-liege-sainte-marguerite": ["ar", "tr", "ku"],
+    "demo-cri-centre-la-louviere": ["fr", "ar", "it", "tr", "en"],
+    "demo-lee-verviers-centre": ["tr", "ar", "de"],
+    "demo-cri-verviers-centre": ["fr", "tr", "ar", "ru", "ps", "de"],
+    "demo-vesdre-accueil-ensival": ["ti", "ar"],
+    "demo-cri-wapi-tournai": ["nl", "ar", "en"],
+    "demo-cpas-mouscron-centre": ["nl"],
+    "demo-cri-luxembourg-arlon": ["de", "lb", "ar", "uk"],
+    "demo-cri-bw-ottignies": ["en", "uk", "ar", "fa"],
+    "demo-cfa-eupen-centre": ["de", "fr", "nl"],
+    "demo-bruecke-saint-vith-centre": ["de", "fr"],
+    "demo-commune-la-calamine-centre": ["de", "fr", "nl"],
+}
+
 # --------------------------------------------------------------------------------------------
 # Operators and their sites.
 # Site tuple: (suffix, name, street, postal_code, locality, wheelchair_accessible, transit_note)
@@ -2417,6 +2447,8 @@ def make_site(rng: random.Random, op: dict, spec: tuple, gazetteer: dict) -> dic
         site["lon"] = round(float(row["longitude"]) + rng.uniform(-0.008, 0.008), 5)
     site["wheelchair_accessible"] = wheelchair
     site["transit_note"] = transit
+    if site["ref"] in RECEPTION_LANGUAGES:
+        site["reception_languages"] = RECEPTION_LANGUAGES[site["ref"]]
     return site
 
 
@@ -2719,6 +2751,9 @@ def build() -> dict:
                 "courses": courses,
             }
         )
+    unknown = set(RECEPTION_LANGUAGES) - {site["ref"] for op in operators for site in op["sites"]}
+    if unknown:
+        raise SystemExit(f"RECEPTION_LANGUAGES names sites that do not exist: {sorted(unknown)}")
     adjust_special_cases(rng, all_courses)
     for operator in operators:
         operator["courses"] = [serialise_course(c) for c in operator["courses"]]

@@ -119,3 +119,11 @@ def test_demo_sites_are_walloon(demo):
         entry = gazetteer.postal_code(site.postal_code)
         assert entry is not None
         assert site.nis_code == entry.nis_code and site.bassin_efe == entry.bassin_efe
+
+
+def test_demo_says_which_languages_some_receptions_speak(demo):
+    spoken = [site.reception_languages for site in db.session.scalars(select(Site)) if site.reception_languages]
+    assert 10 <= len(spoken) < len(db.session.scalars(select(Site)).all())  # some sites, not all
+    languages = {code for codes_ in spoken for code in codes_}
+    assert {"ar", "fa", "ps", "ti", "uk", "ru", "tr", "nl", "de", "en"} <= languages
+    assert any("fr" not in codes_ for codes_ in spoken) and any("fr" in codes_ for codes_ in spoken)

@@ -96,7 +96,11 @@ _COURSE_ITEM = {
         "site": {"type": "object", "properties": {
             "ref": {"type": "string"}, "locality": {"type": "string"}, "postal_code": {"type": "string"},
             "nis_code": {"type": "string"}, "bassin_efe": {"type": "string"},
-            "lat": {"type": "number"}, "lon": {"type": "number"}}},
+            "lat": {"type": "number"}, "lon": {"type": "number"},
+            "reception_languages": {"type": "array", "items": {"type": "string", "pattern": "^[a-z]{2}$"},
+                                    "description": "The languages the site's reception desk speaks: ISO 639-1 "
+                                                   "codes, as the operator listed them (French goes without "
+                                                   "saying: listed only when listed)."}}},
         "distance_km": {"type": ["number", "null"]},
         "entry_mode": _codes(codes.ENTRY_MODES),
         "next_entry": _NULLABLE_DATE,

@@ -11,7 +11,8 @@ from portal.urls import public_url_for
 def site_json(hit: CourseHit) -> dict[str, Any]:
     site = hit.course.site
     return {"ref": site.ref, "locality": site.locality, "postal_code": site.postal_code,
-            "nis_code": site.nis_code, "bassin_efe": site.bassin_efe, "lat": site.lat, "lon": site.lon}
+            "nis_code": site.nis_code, "bassin_efe": site.bassin_efe, "lat": site.lat, "lon": site.lon,
+            "reception_languages": site.reception_languages}
 
 
 def course_item(hit: CourseHit) -> dict[str, Any]:

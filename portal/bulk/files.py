@@ -31,9 +31,11 @@ MAX_COLUMNS = 100
 FORMATS = ("csv", "xlsx", "json")
 # Shown to help people fill the file, ignored on import (the site column decides).
 READ_ONLY_COLUMNS = ("site_address",)
+# About the row's place, not its course: every row of a place says the same (bulk/site_columns.py).
+SITE_COLUMNS = ("reception_languages",)
 # The version of each course the export was made from: an import refuses to undo newer changes.
 VERSION_COLUMN = "version"
-COLUMNS = (*COURSE_KEYS[:2], *READ_ONLY_COLUMNS, *COURSE_KEYS[2:], VERSION_COLUMN)
+COLUMNS = (*COURSE_KEYS[:2], *READ_ONLY_COLUMNS, *SITE_COLUMNS, *COURSE_KEYS[2:], VERSION_COLUMN)
 REQUIRED_COLUMNS = ("site", "title", "kind", "level_min", "level_max", "entry_mode")
 _LIMITS = {"max_rows": MAX_ROWS, "max_lines": MAX_LINES, "max_columns": MAX_COLUMNS,
            "max_unpacked_bytes": MAX_UNPACKED_BYTES}

@@ -12,6 +12,9 @@ COLUMN_HELP = (
      "op-fle-a1-matin"),
     ("site", _l("The identifier of one of your places (see the list below)."), "op-centre"),
     ("site_address", _l("The address of the place, for reading only: ignored on import."), ""),
+    ("reception_languages", _l("The languages spoken at the reception of the place: two-letter codes separated by "
+                               "spaces (fa for Dari). Every row of a place gives the same ones; empty: none."),
+     "fr ar en"),
     ("title", _l("Title of the course."), "Français oral débutant"),
     ("kind", _l("alpha_fr, alpha_nf, fle or ran."), "fle"),
     ("level_min, level_max", _l("Lowest and highest level: alpha, A1, A2, B1, B2, C1."), "A1"),

@@ -51,7 +51,7 @@ def site_address(site: Site) -> str:
 def operator_rows(operator: Operator) -> list[dict[str, Any]]:
     """The operator's courses as spreadsheet rows, by ref."""
     document = operator_document(operator)
-    addresses = {site.ref: site_address(site) for site in operator.sites}
+    places = {site.ref: (site_address(site), site.reception_languages) for site in operator.sites}
     versions = {course.ref: course.version for course in operator.courses}
-    return [sheet.course_row(course, addresses.get(course["site"], ""), versions.get(course["ref"]))
+    return [sheet.course_row(course, *places.get(course["site"], ("", [])), version=versions.get(course["ref"]))
             for course in document["operators"][0]["courses"]]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import labels
-from portal.bulk import files, sheet
+from portal.bulk import files, sheet, site_columns
 from portal.bulk.files import FileRefused, Problem
 from portal.bulk.sheet import SheetCourses
 from portal.extensions import db
@@ -58,10 +58,11 @@ def import_operator_file(operator: Operator, filename: str, data: bytes, today: 
                     actor=actor, source="file", overwrite=overwrite)
     stored = {course.ref: course_dict(course) for course in _courses_of(operator)}
     found = sheet.courses_from_sheet(content, stored, lambda title, taken: new_ref(operator, title, taken))
+    sites, site_problems = site_columns.sites_of_rows(found.site_cells, {site.ref: site for site in operator.sites})
     document = {"format": FORMAT, "operators": [
-        {**operator_dict(operator, with_children=False), "sites": [], "courses": found.courses}]}
-    return _run(document, today, found.problems, found, check_only=check_only, actor=actor, source="file",
-                overwrite=overwrite)
+        {**operator_dict(operator, with_children=False), "sites": sites, "courses": found.courses}]}
+    return _run(document, today, found.problems + site_problems, found, check_only=check_only, actor=actor,
+                source="file", overwrite=overwrite)
 
 
 def import_bassin_file(bassin: str, filename: str, data: bytes, today: dt.date, *,

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from portal.bulk.files import (
     COLUMNS,
     READ_ONLY_COLUMNS,
+    SITE_COLUMNS,
     VERSION_COLUMN,
     Problem,
     Sheet,
@@ -182,7 +183,8 @@ def _read_text(column: str, text: str) -> Reading:
 class SheetCourses:
     """The courses of a sheet's rows (exchange form), the row number of each, the cells' problems
     (``stopped``: there were more), the course versions the rows were exported from, by ref, and
-    the refs made for rows without one."""
+    the refs made for rows without one; ``site_cells``: each row's number, site ref and cells of the
+    site columns, when the sheet has one."""
 
     courses: list[dict[str, Any]] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
@@ -190,6 +192,7 @@ class SheetCourses:
     versions: dict[str, int] = field(default_factory=dict)
     stopped: bool = False
     made_refs: list[str] = field(default_factory=list)
+    site_cells: list[tuple[int, str | None, dict[str, Any]]] = field(default_factory=list)
 
 
 def courses_from_sheet(sheet: Sheet, stored: Mapping[str, dict[str, Any]],
@@ -200,8 +203,11 @@ def courses_from_sheet(sheet: Sheet, stored: Mapping[str, dict[str, Any]],
     courses by ref); a row without ref gets ``make_ref(title, refs of the file)``: unique in the file too."""
     found = SheetCourses()
     taken = {ref_key(cell_text(row.get("ref"))) for _number, row in sheet.rows} - {""}
+    site_columns = [column for column in SITE_COLUMNS if column in sheet.columns]
     for number, row in sheet.rows:
         course = _row_course(sheet, number, row, found.problems)
+        if site_columns:
+            found.site_cells.append((number, course.get("site"), {column: row.get(column) for column in site_columns}))
         if not course.get("ref"):
             course["ref"] = _fresh_ref(course.get("title") or "", make_ref, taken)
             found.made_refs.append(course["ref"])
@@ -227,7 +233,7 @@ def _row_course(sheet: Sheet, number: int, row: dict[str, Any], problems: list[P
                                   letter=row[""]), row=number))
     course: dict[str, Any] = {}
     for column in sheet.columns:
-        if column in READ_ONLY_COLUMNS or column == VERSION_COLUMN:
+        if column in READ_ONLY_COLUMNS or column in SITE_COLUMNS or column == VERSION_COLUMN:
             continue
         course[column], messages = cell_value(column, row.get(column))
         problems += [Problem(message, row=number, column=column) for message in messages]
@@ -252,9 +258,12 @@ def _fresh_ref(title: str, make_ref: Callable[[str, set[str]], str], taken: set[
     return ref
 
 
-def course_row(course: dict[str, Any], site_address: str = "", version: int | None = None) -> dict[str, Any]:
-    """A course (exchange form) as the cells of its row: dates as dates, numbers as numbers."""
+def course_row(course: dict[str, Any], site_address: str = "", reception_languages: list[str] | None = None,
+               version: int | None = None) -> dict[str, Any]:
+    """A course (exchange form) as the cells of its row: dates as dates, numbers as numbers; its
+    place's reception languages as "fr ar en"."""
     special = {"site_address": site_address or None, VERSION_COLUMN: version,
+               "reception_languages": " ".join(reception_languages or []) or None,
                "entries": entries_text(course["entries"]) or None}
     return {column: special[column] if column in special else _cell_of(column, course[column]) for column in COLUMNS}
 

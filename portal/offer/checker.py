@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from portal.normalise import line_ends, ref_key
+from portal.offer.codes import ISO_639_1, MAX_RECEPTION_LANGUAGES
 from portal.offer.exchange import json_number
 
 # The exchange format: "at most 200, then the report says that validation stopped".
@@ -102,6 +103,27 @@ class Checker:
             else:
                 good.add(item)
         return [c for c in choices if c in good]
+
+    def languages(self, data: dict, key: str, path: str) -> list[str]:
+        """ISO 639-1 codes (any case, spaces around ignored), in the document's order, each once."""
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(f"{path}.{key}", "must be a list")
+            return []
+        found: list[str] = []
+        for i, item in enumerate(value):
+            code = item.strip().lower() if isinstance(item, str) else None
+            if code not in ISO_639_1:
+                self.error(f"{path}.{key}[{i}]", f"{shown(item)} is not an ISO 639-1 language code "
+                           "(two letters, for example 'ar'; 'fa' for Dari)")
+            elif code not in found:
+                found.append(code)
+        if len(found) > MAX_RECEPTION_LANGUAGES:
+            self.error(f"{path}.{key}", f"has more than {MAX_RECEPTION_LANGUAGES} languages")
+            return found[:MAX_RECEPTION_LANGUAGES]
+        return found
 
     def boolean(self, data: dict, key: str, path: str) -> bool:
         value = data.get(key)

@@ -41,3 +41,26 @@ def to_mask(values: list[str] | tuple[str, ...], codes: tuple[str, ...]) -> int:
 def from_mask(mask: int, codes: tuple[str, ...]) -> list[str]:
     """The codes of a bit mask, in canonical order."""
     return [code for i, code in enumerate(codes) if mask & (1 << i)]
+
+
+# ISO 639-1: every two-letter language code in use (183; the withdrawn bh, mo, sh, in, iw, ji
+# are not). A site's ``reception_languages`` takes these, in lower case.
+ISO_639_1: frozenset[str] = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
+ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii
+ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi
+mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw
+sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk
+ur uz ve vi vo wa wo xh yi yo za zh zu
+""".split())
+# The languages of the portal's public side as ISO 639-1 codes (Dari is ``fa``): the workspace
+# offers them as checkboxes, in this order.
+PORTAL_LANGUAGES: tuple[str, ...] = ("fr", "nl", "de", "en", "ar", "fa", "ps", "ti", "uk", "ru", "tr")
+MAX_RECEPTION_LANGUAGES = 20
+
+
+def split_language_codes(text: str) -> tuple[list[str], list[str]]:
+    """The ISO 639-1 codes of a text ("fr ar", "FR, ar; en"), each once in their order, and the
+    other words (not codes), each once."""
+    words = dict.fromkeys(text.replace(",", " ").replace(";", " ").replace("/", " ").lower().split())
+    return [word for word in words if word in ISO_639_1], [word for word in words if word not in ISO_639_1]

@@ -18,7 +18,7 @@ FORMAT = "passerelle-offer/1"
 
 OPERATOR_KEYS = ("ref", "name", "kind", "website", "email", "phone", "description", "sites", "courses")
 SITE_KEYS = ("ref", "name", "street", "postal_code", "locality", "lat", "lon",
-             "wheelchair_accessible", "transit_note")
+             "wheelchair_accessible", "transit_note", "reception_languages")
 COURSE_KEYS = (
     "ref", "site", "title", "kind", "level_min", "level_max", "level_note", "registration",
     "registration_note", "job_oriented", "sectors", "prepares_for", "description", "days",
@@ -51,6 +51,7 @@ def site_dict(site: Site) -> dict[str, Any]:
         "postal_code": site.postal_code, "locality": site.locality,
         "lat": site.lat, "lon": site.lon,
         "wheelchair_accessible": site.wheelchair_accessible, "transit_note": site.transit_note,
+        "reception_languages": site.reception_languages,
     }
 
 

@@ -80,7 +80,7 @@ class Site(db.Model):
 
     @property
     def reception_languages(self) -> list[str]:
-        return [code for code in self.reception_languages_text.split(",") if code]
+        return [code for code in (self.reception_languages_text or "").split(",") if code]
 
     @reception_languages.setter
     def reception_languages(self, value: list[str]) -> None:

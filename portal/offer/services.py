@@ -254,7 +254,8 @@ def _upsert_site(data: dict, operator: Operator, site: Site | None, gazetteer: G
         summary.sites.created += 1
         moved = False
     postal = gazetteer.postal_code(data["postal_code"])
-    for key in ("ref", "name", "street", "postal_code", "locality", "wheelchair_accessible", "transit_note"):
+    for key in ("ref", "name", "street", "postal_code", "locality", "wheelchair_accessible", "transit_note",
+                "reception_languages"):
         setattr(site, key, data[key])
     site.nis_code, site.commune, site.bassin_efe = postal.nis_code, postal.commune, postal.bassin_efe
     if data["lat"] is not None:

@@ -179,6 +179,7 @@ def _validate_site(check: Checker, raw_site: Any, path: str, gazetteer: Gazettee
         "lat": None, "lon": None,
         "wheelchair_accessible": check.boolean(raw, "wheelchair_accessible", path),
         "transit_note": check.text(raw, "transit_note", path, max_length=1000),
+        "reception_languages": check.languages(raw, "reception_languages", path),
     }
     postal_code = raw.get("postal_code")
     if postal_code is None:

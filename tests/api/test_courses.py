@@ -30,7 +30,7 @@ ITEM_KEYS = [
     "parts_of_day", "days", "cost_eur",
     "childcare", "job_oriented", "sectors", "confirmed_at", "stale",
 ]
-SITE_KEYS = ["ref", "locality", "postal_code", "nis_code", "bassin_efe", "lat", "lon"]
+SITE_KEYS = ["ref", "locality", "postal_code", "nis_code", "bassin_efe", "lat", "lon", "reception_languages"]
 # Course keys of exchange-format.md.
 EXCHANGE_COURSE_KEYS = (
     "ref", "site", "title", "kind", "level_min", "level_max", "level_note", "registration",
@@ -109,7 +109,7 @@ def commune_row(nis: str) -> dict:
 # -- no filter, item shape -------------------------------------------------------------------
 def test_item_has_exactly_the_fields_of_api_md(client):
     f.load(f.document(f.operator(
-        "lee-namur", "Lire et Écrire Namur", sites=[NAMUR],
+        "lee-namur", "Lire et Écrire Namur", sites=[dict(NAMUR, reception_languages=["fr", "ar", "en"])],
         courses=[fixed("lee-namur-fle-a1", ("2026-11-01", "open"), ("2027-01-11", "waiting_list"),
                        ("2027-01-04", "full"), ("2027-03-01", "open"),
                        title="Français oral débutant", kind="fle", level_min="A1", level_max="A2",
@@ -126,7 +126,8 @@ def test_item_has_exactly_the_fields_of_api_md(client):
         "title": "Français oral débutant", "kind": "fle", "level_min": "A1", "level_max": "A2",
         "operator": {"ref": "lee-namur", "name": "Lire et Écrire Namur"},
         "site": {"ref": "site-namur", "locality": "Namur", "postal_code": "5000",
-                 "nis_code": "92094", "bassin_efe": "Namur", "lat": 50.4669, "lon": 4.8675},
+                 "nis_code": "92094", "bassin_efe": "Namur", "lat": 50.4669, "lon": 4.8675,
+                 "reception_languages": ["fr", "ar", "en"]},
         "distance_km": None,
         "entry_mode": "fixed", "next_entry": "2027-01-11", "next_entry_status": "waiting_list",
         "next_entry_deadline": None, "entries_state": "joinable",
@@ -746,7 +747,8 @@ def test_course_detail_has_exchange_fields_and_item_fields(client):
                    prepares_for=["citizenship"], audiences=["newcomers", "women"], hours_per_week=9,
                    entry_test=True, requires_valid_residence_permit=True, cost_eur=12.5)
     course["entries"] = entries
-    f.load(f.document(f.operator("lee-namur", "Lire et Écrire Namur", sites=[NAMUR], courses=[course])))
+    f.load(f.document(f.operator("lee-namur", "Lire et Écrire Namur",
+                                 sites=[dict(NAMUR, reception_languages=["uk", "ru"])], courses=[course])))
     response = client.get(f"{API}/lee-namur-fle-a1")
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
@@ -763,6 +765,7 @@ def test_course_detail_has_exchange_fields_and_item_fields(client):
             assert detail[key] == item[key], key
     assert detail["next_entry"] == "2027-01-11" and detail["distance_km"] is None
     assert detail["site"]["ref"] == "site-namur"
+    assert detail["site"]["reception_languages"] == item["site"]["reception_languages"] == ["uk", "ru"]
 
 
 @pytest.mark.parametrize("ref", ["unknown", "c-draft", "c-archived", "c-old"])

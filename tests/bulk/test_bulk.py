@@ -239,7 +239,7 @@ ROWS_LIMIT = HEADER + "\n" + "\n".join(",site-a,Cours,fle,A1,A2,rolling,,,," for
 
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("cours.csv", HEADER + ",salle\n,site-a,T,fle,A1,A2,rolling,,,,,5",
-     "Column salle: Unknown column “salle”. The columns are: ref, site, site_address, title"),
+     "Column salle: Unknown column “salle”. The columns are: ref, site, site_address, reception_languages, title"),
     ("cours.csv", "ref,site,title\nx,site-a,T", "The column “kind” is missing (row 1 holds the column names)."),
     ("cours.csv", "", "The file is empty."),
     ("cours.csv", "\ufeff\r\n\r\n", "The file is empty."),

@@ -90,7 +90,7 @@ def test_the_wall_clock_limit_kills_the_child(tight_limits):
 
 
 def test_an_honest_workbook_reads_the_same_in_the_child():
-    rows = [[2, ["course-a", "site-a", "", "Alpha", "alpha_nf"]]]
+    rows = [[2, ["course-a", "site-a", "", "", "Alpha", "alpha_nf"]]]  # site_address, reception_languages empty
     content = bulk_files.xlsx_bytes([dict.fromkeys(bulk_files.COLUMNS, "") | {
         "ref": "course-a", "site": "site-a", "title": "Alpha", "kind": "alpha_nf"}], "cours")
     answer = bulk_limits.read_in_child("xlsx", content, bulk_files._LIMITS)

@@ -468,7 +468,7 @@ def test_defaults_of_a_minimal_document(app_context, today):
         "website": None, "email": None, "phone": None, "description": None,
         "sites": [{"ref": "site-min", "name": None, "street": None, "postal_code": "4000",
                    "locality": "Rocourt", "lat": 50.6758, "lon": 5.5462,
-                   "wheelchair_accessible": False, "transit_note": None}],
+                   "wheelchair_accessible": False, "transit_note": None, "reception_languages": []}],
         "courses": [{
             "ref": "c-min", "site": "site-min", "title": "Alpha", "kind": "alpha_nf",
             "level_min": "alpha", "level_max": "A1", "level_note": None,
@@ -546,10 +546,11 @@ def every_field_document() -> dict[str, Any]:
             "sites": [
                 {"ref": "full-site-a", "name": "Centre", "street": "Rue Relis Namurwès 1",
                  "postal_code": "5000", "locality": "Namur", "lat": 50.4641, "lon": 4.8621,
-                 "wheelchair_accessible": True, "transit_note": "Bus 4, arrêt Gare"},
+                 "wheelchair_accessible": True, "transit_note": "Bus 4, arrêt Gare",
+                 "reception_languages": ["fr", "ar", "en"]},
                 {"ref": "full-site-b", "name": "Antenne de Jambes", "street": "Avenue Prince de Liège 7",
                  "postal_code": "5100", "locality": "Jambes", "lat": 50.4541, "lon": 4.8712,
-                 "wheelchair_accessible": True, "transit_note": "Bus 3"},
+                 "wheelchair_accessible": True, "transit_note": "Bus 3", "reception_languages": []},
             ],
             "courses": [
                 {"ref": "full-c1", "site": "full-site-b", "title": "FLE orienté métier : soins",

@@ -6,13 +6,17 @@ import re
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
+from portal.forms import CheckboxList
 from portal.geo.gazetteer import get_gazetteer
+from portal.language_names import language_choices
 from portal.normalise import blank_to_none
+from portal.offer.codes import MAX_RECEPTION_LANGUAGES, PORTAL_LANGUAGES, split_language_codes
 from portal.offer.exchange import site_dict
 from portal.offer.models import Site
 from portal.workspace.sites.queries import address_point
@@ -47,6 +51,25 @@ class SiteForm(FlaskForm):
     transit_note = StringField(_l("Public transport (optional)"), validators=[Length(max=1000)])
     lat = StringField(_l("Latitude"), render_kw=_DECIMAL)
     lon = StringField(_l("Longitude"), render_kw=_DECIMAL)
+    # The portal's languages as checkboxes (choices named in the page's language: see site_form),
+    # any other ISO 639-1 code typed.
+    reception_languages = CheckboxList(_l("Languages spoken at the reception"), choices=[])
+    other_languages = StringField(_l("Other languages"), validators=[Length(max=200)],
+                                  render_kw={"autocomplete": "off", "spellcheck": "false"})
+
+    def validate_other_languages(self, field) -> None:
+        _known, unknown = split_language_codes(field.data or "")
+        if unknown:
+            raise ValidationError(_("“%(words)s”: write language codes of two letters (ISO 639-1), for example "
+                                     "pl es (fa for Dari).", words=" ".join(unknown)[:60]))
+        if len(self.languages()) > MAX_RECEPTION_LANGUAGES:
+            raise ValidationError(_("At most %(max)s languages.", max=MAX_RECEPTION_LANGUAGES))
+
+    def languages(self) -> list[str]:
+        """The languages ticked (in the portal's order), then the codes typed, each once."""
+        ticked = [code for code in PORTAL_LANGUAGES if code in (self.reception_languages.data or [])]
+        typed, _unknown = split_language_codes(self.other_languages.data or "")
+        return ticked + [code for code in typed if code not in ticked]
 
     def validate_lat(self, field) -> None:
         pasted = _PAIR.match((field.data or "").strip())
@@ -73,11 +96,17 @@ def site_form(site: Site | None = None) -> SiteForm:
     """The site form: what was typed (POST), else the stored site. Coordinates the gazetteer chose
     stay empty, so that a new address moves the site."""
     if request.method == "POST":
-        return SiteForm(formdata=request.form)
-    data = site_dict(site) if site is not None else {}
-    if site is not None and not site.coordinates_given:
-        data["lat"] = data["lon"] = None
-    return SiteForm(formdata=None, data=data)
+        form = SiteForm(formdata=request.form)
+    else:
+        data = site_dict(site) if site is not None else {}
+        if site is not None and not site.coordinates_given:
+            data["lat"] = data["lon"] = None
+        spoken = data.get("reception_languages", [])
+        data["reception_languages"] = [code for code in spoken if code in PORTAL_LANGUAGES]
+        data["other_languages"] = " ".join(code for code in spoken if code not in PORTAL_LANGUAGES)
+        form = SiteForm(formdata=None, data=data)
+    form.reception_languages.choices = language_choices(PORTAL_LANGUAGES)
+    return form
 
 
 def site_data(form: SiteForm, ref: str) -> dict[str, Any]:
@@ -92,4 +121,4 @@ def site_data(form: SiteForm, ref: str) -> dict[str, Any]:
     return {"ref": ref, "name": blank_to_none(form.name.data), "street": blank_to_none(form.street.data),
             "postal_code": postal_code, "locality": locality, "lat": lat, "lon": lon,
             "wheelchair_accessible": bool(form.wheelchair_accessible.data),
-            "transit_note": blank_to_none(form.transit_note.data)}
+            "transit_note": blank_to_none(form.transit_note.data), "reception_languages": form.languages()}
