@@ -10,12 +10,14 @@ from flask_babel import format_decimal, get_locale
 from markupsafe import Markup
 
 from portal import labels
+from portal.guide.note import guide_note
 from portal.offer import codes, rules
 from portal.search import forms
 
 
 def register_templating(app: Flask) -> None:
-    app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels)
+    app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels,
+                                 guide_note=guide_note)
     app.context_processor(site_settings)
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")
