@@ -29,8 +29,9 @@ class Answer:
 
 @dataclass
 class GuideNote:
-    shown: str  # "We show …"
-    reasons: list[labels.Label]  # the kinds shown, whose explanations say why
+    shown: str  # "We show courses of level A1, within 10 km of 5000 Namur, in the evening…"
+    kinds: list[labels.Label]  # the kinds shown, whose explanations say why
+    level: labels.Label | None
     relaxed: list[str] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
     nationality: bool = False
@@ -45,8 +46,9 @@ def guide_note(filters: CourseFilters | None) -> GuideNote | None:
     found = deduce(values)
     with_place = {**values, "near": request.args.get("near", "")}
     return GuideNote(
-        shown=_("We show %(what)s.", what=_list([_kinds(filters), *_details(filters, values)])),
-        reasons=[labels.KINDS[kind] for kind in filters.kinds],
+        shown=_("We show courses %(what)s.", what=_list(_details(filters, values))),
+        kinds=[labels.KINDS[kind] for kind in filters.kinds],
+        level=labels.LEVELS[filters.level] if filters.level else None,
         relaxed=_relaxed(found, filters, values),
         answers=[Answer(question.title(values), _answer(question, with_place, filters),
                         url_for("guide.step", slug=question.slug, **with_place)) for question in QUESTIONS],
@@ -61,21 +63,15 @@ def _answer(question: Question, values: dict[str, str], filters: CourseFilters) 
     return str(question.table[values[question.parameter]])
 
 
-def _list(items: list[str], style: str = "standard") -> str:
-    return format_list([item for item in items if item], style=style, locale=get_locale())
-
-
-def _kinds(filters: CourseFilters) -> str:
-    if not filters.kinds:
-        return _("courses of every kind")
-    return _("%(kinds)s courses", kinds=_list([str(labels.KINDS[kind].abbreviation) for kind in filters.kinds], "or"))
+def _list(items: list[str]) -> str:
+    return format_list([item for item in items if item], locale=get_locale())
 
 
 def _details(filters: CourseFilters, values: dict[str, str]) -> list[str]:
     place = filters.place.label if filters.place else ""
-    details = [_("level %(level)s", level=labels.label(labels.LEVELS, filters.level)) if filters.level else "",
+    details = [_("of level %(level)s", level=labels.label(labels.LEVELS, filters.level)) if filters.level else "",
                _("within %(km)s km of %(place)s", place=place, km=f"{filters.radius_km:g}")
-               if filters.radius_km is not None else _("the nearest to %(place)s", place=place)]
+               if filters.radius_km is not None else _("as near as possible to %(place)s", place=place)]
     if filters.parts_of_day or filters.days:
         details.append(str(labels.GUIDE_TIMES[values["time"]].in_sentence))
     if filters.childcare:

@@ -93,9 +93,11 @@ def test_a_course_that_fits_nearby_ends_on_the_deduced_search(client, app_contex
     assert [card["data-ref"] for card in doc.select(".cards .card")] == ["fits"]
     note = doc.one(".guide-note")
     assert note.one(".guide-shown").text == (
-        "We show FLE courses, level A1, within 10 km of 5000 Namur, in the evening, and with childcare.")
-    assert note.one(".guide-reasons").text == (
-        "French as a foreign language (FLE): You do not speak French but you went to school in your language.")
+        "We show courses of level A1, within 10 km of 5000 Namur, in the evening, and with childcare.")
+    assert [item.text for item in note.select(".guide-reasons li")] == [
+        "Learn French (FLE): You do not speak French but you went to school in your language.",
+        "Level A1: I know a few words and simple sentences."]
+    assert all(item.one("svg")["aria-hidden"] == "true" for item in note.select(".guide-reasons li"))
     assert "The centre will test your level" in note.one(".guide-test").text
     assert note.select(".guide-relaxed") == []
     assert note.one(".guide-links a.button")["href"] == "#results-title"
@@ -200,9 +202,9 @@ def test_two_kinds_are_both_explained(client, app_context):
     url = finish(client, speak="little", read="little")
     assert search_of(url)["kind"] == "alpha_nf,fle"
     note = get(client, url).one(".guide-note")
-    assert "We show Alpha NF or FLE courses, level A1" in note.one(".guide-shown").text
+    assert note.one(".guide-shown").text.startswith("We show courses of level A1, within 10 km of 5000 Namur")
     assert [item.one("strong").text for item in note.select(".guide-reasons li")] == [
-        "Alpha for non-French speakers", "French as a foreign language (FLE)"]
+        "Learn French and learn to read and write", "Learn French (FLE)", "Level A1"]
 
 
 def test_the_weekend_is_the_days_of_the_search(client, app_context):
@@ -235,7 +237,7 @@ def test_the_note_is_in_the_language_of_the_page(client, app_context):
     offer(course("fits", "site-namur"))
     doc = get(client, finish(client, lang="fr"))
     assert doc.one(".guide-shown").text == (
-        "Nous montrons des cours FLE, niveau A1, à moins de 10 km de 5000 Namur, le soir et avec garde d'enfants.")
+        "Nous montrons des cours de niveau A1, à moins de 10 km de 5000 Namur, le soir et avec garde d'enfants.")
     assert "Le centre testera votre niveau" in doc.one(".guide-test").text
 
 
