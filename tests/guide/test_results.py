@@ -181,20 +181,28 @@ def test_an_empty_offer_still_ends_on_the_results_page(client, app_context):
     assert doc.one("#results-title").text == "No course found"
 
 
-def test_the_widening_costs_a_few_counts(client, app, app_context):
-    """Every attempt fails on an empty offer: 27 counts at most, whatever the answers."""
+def test_the_widening_costs_a_few_queries(client, app, app_context):
+    """Nothing found anywhere, whatever was wished: one search per set of wishes (8) at the widest
+    distance (a query, and a count when it finds nothing), then the 3 counts without a distance."""
     statements = []
 
-    def count(*args):
+    def record(*args):
         statements.append(args[2])
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    event.listen(db.engine, "before_cursor_execute", record)
     try:
         finish(client, goal="job")
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert len([s for s in statements if "count(" in s.lower()]) == 27
-    assert len(statements) <= 30
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(statements) == 8 * 2 + 3, statements
+
+
+def test_the_distance_is_the_first_that_finds_a_course(client, app_context):
+    """The nearest course within 50 km gives the distance: the same as trying 10, 25 then 50 km."""
+    offer(course("gembloux", "site-gembloux"), course("charleroi", "site-charleroi"))
+    assert search_of(finish(client))["radius_km"] == "25"
+    offer(course("namur", "site-namur"))
+    assert search_of(finish(client))["radius_km"] == "10"
 
 
 def test_two_kinds_are_both_explained(client, app_context):
