@@ -3,10 +3,10 @@ none of these finds a course, it gives up one wish and tries the distances again
 three: "towards a job" first (a preference), then the time, then childcare (what makes a course
 possible to follow); then the nearest courses at any distance, then any level, then any kind.
 
-Each attempt is the search's own road (``parse_filters``, then ``search_courses`` or ``count_courses``).
-The three distances of one set of wishes take one search: the nearest course within 50 km says which
-distance is the first to find it (the same answer as counting at 10, then 25, then 50 km). At most
-11 searches, when nothing is found anywhere."""
+Each try is the search's own road: ``parse_filters``, then ``count_courses`` (and ``search_courses``
+for the nearest course). The three distances of one set of wishes take one count, at 50 km: when it
+finds courses, the nearest one says which distance is the first to find it (the same answer as
+counting at 10, then 25, then 50 km). At most 11 counts, when nothing is found anywhere."""
 from __future__ import annotations
 
 import datetime as dt
@@ -78,10 +78,11 @@ def widen(found: Deduction, near: str, today: dt.date) -> list[tuple[str, str]]:
                 return args
             continue
         args = search_arguments(found, near, Attempt(dropped, RADII_KM[-1]))
-        nearest = search_courses(replace(_filters(args, today), sort="distance", per_page=1))
-        if nearest.hits and nearest.hits[0].distance_km is not None:
-            radius = next(km for km in RADII_KM if km >= nearest.hits[0].distance_km)
-            return search_arguments(found, near, Attempt(dropped, radius))
+        widest = _filters(args, today)
+        if count_courses(widest) == 0:
+            continue
+        nearest = search_courses(replace(widest, sort="distance", per_page=1)).hits[0].distance_km or 0.0
+        return search_arguments(found, near, Attempt(dropped, next(km for km in RADII_KM if km >= nearest)))
     return args
 
 
