@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.bulk import bp as bulk_bp
     from portal.core import bp as core_bp
     from portal.extensions import csrf
+    from portal.guide import views as guide_views
     from portal.search import views as search_views
     from portal.workspace import bp as workspace_bp
 
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # read-only, GET only, no session
     app.register_blueprint(search_views.bp)
+    app.register_blueprint(guide_views.bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(workspace_bp)
     app.register_blueprint(bulk_bp)

@@ -314,3 +314,34 @@ ACCOUNT_EVENT_SOURCES = Table(
     _L("cli", _l("command line"), _l("Done on the server by an administrator."), "terminal"),
 )
 
+
+# -- guide/deduction.py: SPEAK, READ, GOALS, TIMES, CHILDCARE (the guided route's answers: the words
+# of its buttons, and in the first person what the person said) ---
+GUIDE_SPEAK = Table(
+    _L("none", _l("Not at all"), _l("I do not speak French."), "speak-none"),
+    _L("little", _l("A little"), _l("I know a few words."), "speak-little"),
+    _L("well", _l("Well"), _l("I speak French well."), "speak-well"),
+)
+GUIDE_READ = Table(
+    _L("yes", _l("Yes"), _l("I read and write well."), "read-yes"),
+    _L("little", _l("A little"), _l("I read and write a little."), "read-little"),
+    _L("no", _l("No"), _l("I cannot read or write."), "read-no"),
+)
+GUIDE_GOALS = Table(
+    _L("daily", _l("Daily life"), _l("To talk with people, go to the doctor, help my children."), "home"),
+    _L("job", _l("A job"), _l("To find work, or for my work."), "job"),
+    _L("training", _l("A training"), _l("To start a training for a job."), "training"),
+    _L("nationality", _l("Belgian nationality"), _l("To ask for Belgian nationality."), "id-card"),
+)
+GUIDE_TIMES = Table(
+    _L("morning", _l("Morning"), _l("I am free in the morning."), "sunrise", in_sentence=_l("in the morning")),
+    _L("afternoon", _l("Afternoon"), _l("I am free in the afternoon."), "sun", in_sentence=_l("in the afternoon")),
+    _L("evening", _l("Evening"), _l("I am free in the evening."), "moon", in_sentence=_l("in the evening")),
+    _L("weekend", _l("Weekend"), _l("I am free on Saturday or Sunday."), "calendar",
+      in_sentence=_l("at the weekend")),
+    _L("any", _l("Any time"), _l("I am free at any time."), "clock", in_sentence=_l("at any time")),
+)
+GUIDE_CHILDCARE = Table(
+    _L("yes", _l("Yes"), _l("I need someone to look after my children."), "child"),
+    _L("no", _l("No"), _l("I do not need childcare."), "child-no"),
+)

@@ -16,10 +16,12 @@ from portal.search.reception import desk_sentence, reception_sentence, visitor_l
 
 
 def register_templating(app: Flask) -> None:
+    from portal.guide.note import guide_note  # the guide builds on the search, which formats with this module
+
     app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels,
                                  switcher_links=i18n.switcher_links, browser_offer=i18n.browser_offer,
                                  LANGUAGES=i18n.LANGUAGES, reception_sentence=reception_sentence,
-                                 desk_sentence=desk_sentence, visitor_language=visitor_language)
+                                 desk_sentence=desk_sentence, visitor_language=visitor_language, guide_note=guide_note)
     app.context_processor(lambda: {**site_settings(), **i18n.language_context()})
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")

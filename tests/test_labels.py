@@ -16,6 +16,7 @@ from portal import labels
 from portal.accounts import admin as account_admin
 from portal.accounts.forms import SignupForm
 from portal.accounts.models import ROLES
+from portal.guide import deduction
 from portal.offer import codes, history, rules
 from portal.offer.exchange import COURSE_KEYS, ENTRY_KEYS
 from portal.search.filters import SORTS
@@ -40,6 +41,8 @@ CODE_LISTS = {
     "FRESHNESS": rules.FRESHNESS, "SORTS": SORTS, "COURSE_FIELDS": COURSE_KEYS, "ENTRY_FIELDS": ENTRY_KEYS,
     "CHANGE_SOURCES": history.SOURCES, "CHANGE_ACTIONS": history.ACTIONS, "ROLES": ROLES,
     "ACCOUNT_EVENTS": account_admin.ACTIONS, "ACCOUNT_EVENT_SOURCES": account_admin.SOURCES,
+    "GUIDE_SPEAK": deduction.SPEAK, "GUIDE_READ": deduction.READ, "GUIDE_GOALS": deduction.GOALS,
+    "GUIDE_TIMES": deduction.TIMES, "GUIDE_CHILDCARE": deduction.CHILDCARE,
 }
 # Where an explanation says nothing a learner needs.
 NO_EXPLANATION = {"DAYS"}
@@ -116,8 +119,9 @@ def test_each_code_has_a_pictogram_name():
     for name, item in _all_labels():
         assert re.fullmatch(r"[a-z][a-z0-9-]*", item.pictogram), f"{name}.{item.code}: {item.pictogram!r}"
         used.add(item.pictogram)
-    # The names of the icons drawn today are reused where one fits.
-    assert drawn - {"place", "warn", "wheelchair", "speaker", "globe"} <= used  # the listen button, the switcher
+    # The names of the icons drawn today are reused where one fits (the listen button, the switcher,
+    # the guided route's sign and "use my position" are no codes).
+    assert drawn - {"place", "warn", "wheelchair", "speaker", "globe", "guide", "locate"} <= used
 
 
 def test_labels_render_as_their_short_words_in_the_visitor_language(app):

@@ -22,6 +22,13 @@ PAGES = {
     "print": ("/cours/fixed/imprimer", 200),
     "embed": ("/embed?near=5000", 200),
     "not-found": ("/cours/nothing-here", 404),
+    "guide-first": ("/trouver", 200),
+    "guide-read": ("/trouver/lire?speak=well", 200),
+    "guide-place": ("/trouver/ou?speak=none&read=no&goal=daily", 200),
+    "guide-place-error": ("/trouver/quand?speak=none&read=no&goal=daily&near=Mont", 400),
+    "guide-childcare": ("/trouver/enfants?speak=none&read=no&goal=daily&near=5000&time=any", 200),
+    "guide-results": ("/?near=5000&radius_km=10&kind=alpha_nf&level=alpha&childcare=1&guide=none.no.daily.evening.yes",
+                      200),
 }
 
 

@@ -20,13 +20,16 @@ from portal.urls import public_url_for
 
 bp = Blueprint("search", __name__)
 
-# Page-only parameters: the language, and nothing else (the rest are the API's).
-PAGE_PARAMETERS = ("lang",)
+# Page-only parameters: the language, and the guided route's short-lived marker (portal.guide.note);
+# the rest are the API's.
+PAGE_PARAMETERS = ("lang", "guide")
+# Dropped by every link of the page: a changed search is no longer the guided route's.
+SHORT_LIVED = ("page", "guide")
 
 
 def _page_url(args: MultiDict, **changes: str | None) -> str:
     """This search with some parameters changed (None removes one); page resets unless given."""
-    items = [(k, v) for k, v in args.items(multi=True) if k not in changes and k != "page" and v != ""]
+    items = [(k, v) for k, v in args.items(multi=True) if k not in changes and k not in SHORT_LIVED and v != ""]
     for key, value in changes.items():
         if value is not None:
             items.append((key, value))
@@ -38,7 +41,7 @@ def _page_url(args: MultiDict, **changes: str | None) -> str:
 def _geojson_url(args: MultiDict) -> str:
     """The map's data: this search's parameters (the language included), without paging."""
     items = [(k, v) for k, v in args.items(multi=True)
-             if (k in PARAMETERS or k in PAGE_PARAMETERS) and k not in ("page", "per_page")]
+             if (k in PARAMETERS or k == "lang") and k not in ("page", "per_page")]
     return url_for("api.courses_geojson", lang=None) + ("?" + urlencode(items) if items else "")
 
 

@@ -1,0 +1,1 @@
+"""Tests of the guided route (/trouver)."""
