@@ -121,7 +121,7 @@ def test_each_code_has_a_pictogram_name():
         used.add(item.pictogram)
     # The names of the icons drawn today are reused where one fits (the listen button, the switcher,
     # the guided route's sign and "use my position" are no codes).
-    assert drawn - {"place", "warn", "wheelchair", "speaker", "globe", "guide", "locate"} <= used
+    assert drawn - {"place", "warn", "wheelchair", "speaker", "globe", "guide", "locate", "conversation"} <= used
 
 
 def test_labels_render_as_their_short_words_in_the_visitor_language(app):
