@@ -18,6 +18,7 @@ from portal.accounts.forms import SignupForm
 from portal.accounts.models import ROLES
 from portal.offer import codes, history, rules
 from portal.offer.exchange import COURSE_KEYS, ENTRY_KEYS
+from portal.referrals import codes as referral_codes
 from portal.search.filters import SORTS
 from portal.translations import TRANSLATIONS_DIR
 from portal.workspace.courses.forms import CourseForm, EntryForm
@@ -40,6 +41,8 @@ CODE_LISTS = {
     "FRESHNESS": rules.FRESHNESS, "SORTS": SORTS, "COURSE_FIELDS": COURSE_KEYS, "ENTRY_FIELDS": ENTRY_KEYS,
     "CHANGE_SOURCES": history.SOURCES, "CHANGE_ACTIONS": history.ACTIONS, "ROLES": ROLES,
     "ACCOUNT_EVENTS": account_admin.ACTIONS, "ACCOUNT_EVENT_SOURCES": account_admin.SOURCES,
+    "SERVICE_KINDS": referral_codes.SERVICE_KINDS, "REFERRAL_STATUSES": referral_codes.STATUSES,
+    "REFERRAL_OUTCOMES": referral_codes.OUTCOMES,
 }
 # Where an explanation says nothing a learner needs.
 NO_EXPLANATION = {"DAYS"}
