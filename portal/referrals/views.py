@@ -55,16 +55,15 @@ def new(ref: str):
     if why_not is not None:  # whom to call instead of the form
         return render_template("referrals/who_to_call.html", course=course, why_not=why_not), \
             200 if request.method == "GET" else 409
+    # The notice's language comes from the URL (a small form above asks for it), then from the form.
     form = ReferralForm(person_language=request.args.get("person_language", DEFAULT.code))
-    # "Show the notice in this language": the same form again, everything typed kept, nothing sent.
-    showing_notice = request.method == "POST" and bool(request.form.get("show_notice"))
-    if not showing_notice and form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             referral = send_referral(course, current_user, form.person())
         except NotReferable:  # the operator's last account was disabled meanwhile
             return redirect(url_for("referrals.new", ref=course.ref))
         return redirect(url_for("referrals.detail", referral_id=referral.id, sent=1))
-    status = 400 if request.method == "POST" and not showing_notice else 200
+    status = 400 if request.method == "POST" else 200
     notice = consent_notice(_person_language(form), course, current_user.service)
     return render_template("referrals/new.html", course=course, form=form, notice=notice,
                            notice_language=BY_CODE[_person_language(form)]), status
