@@ -126,6 +126,11 @@ class SignupRequest(db.Model):
     operator: Mapped[Operator | None] = relationship()
     service = relationship("Service")
 
+    @property
+    def for_social_worker(self) -> bool:
+        """Asks for a social worker's account (not for an operator)."""
+        return self.account == "social_worker"
+
 
 class Invitation(db.Model):
     """An e-mail invited to become a user of an operator (or a social worker of a service); the

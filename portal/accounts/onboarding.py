@@ -51,7 +51,7 @@ def request_signup(**fields: Any) -> SignupRequest:
 def _reviewers_notice(request: SignupRequest, language: str = "fr") -> tuple[str, str]:
     with mail_context(language):
         subject = (_("Passerelle: %(name)s asks for a social worker's account", name=request.organisation)
-                   if request.account == "social_worker"
+                   if request.for_social_worker
                    else _("Passerelle: %(name)s asks to publish its courses", name=request.organisation))
         body = render_template("accounts/email/signup_received.txt", request=request,
                                link=url_for("workspace.signups", _external=True))
@@ -153,7 +153,7 @@ def approve_signup(request: SignupRequest, decider: User) -> Invitation:
         db.session.rollback()
         raise AccountError("this request was already decided")
     request.status, request.decided_at, request.decided_by = "approved", utc_now(), decider
-    if request.account == "social_worker":
+    if request.for_social_worker:
         request.service = _join_or_make_service(request)
         invitation = _new_invitation(None, request.email, decider, service=request.service)
     else:

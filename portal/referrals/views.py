@@ -19,15 +19,23 @@ from portal.referrals import bp
 from portal.referrals.codes import CLOSE_AFTER_DAYS, DELETE_AFTER_DAYS, REMIND_AFTER_WORKING_DAYS
 from portal.referrals.forms import AnswerForm, ReferralForm
 from portal.referrals.presenters import language_names
-from portal.referrals.queries import answer_due_on, entry_choices, referrals_of, why_not_referable
+from portal.referrals.queries import (
+    SHARED_INTAKE,
+    answer_due_on,
+    entry_choices,
+    referrals_of,
+    why_not_referable,
+)
 from portal.referrals.services import NotReferable, answer_referral, delete_referral, send_referral
 
 
-@bp.context_processor
-def referral_page_helpers() -> dict[str, Any]:
-    return {"may": may, "language_names": language_names, "answer_due_on": answer_due_on,
-            "entry_choices": entry_choices, "DELETE_AFTER_DAYS": DELETE_AFTER_DAYS,
-            "CLOSE_AFTER_DAYS": CLOSE_AFTER_DAYS, "REMIND_AFTER_WORKING_DAYS": REMIND_AFTER_WORKING_DAYS}
+def _render(template: str, **context: Any) -> str:
+    """A referral page, with what its parts use: the permission question, the words of languages,
+    the answer day, the sessions an operator may accept for, the delays."""
+    return render_template(template, may=may, language_names=language_names, answer_due_on=answer_due_on,
+                           entry_choices=entry_choices, DELETE_AFTER_DAYS=DELETE_AFTER_DAYS,
+                           CLOSE_AFTER_DAYS=CLOSE_AFTER_DAYS, REMIND_AFTER_WORKING_DAYS=REMIND_AFTER_WORKING_DAYS,
+                           **context)
 
 
 def consent_notice(code: str, course: Any, service: Any) -> Markup:
@@ -53,7 +61,7 @@ def new(ref: str):
         abort(404)
     why_not = why_not_referable(course)
     if why_not is not None:  # whom to call instead of the form
-        return render_template("referrals/who_to_call.html", course=course, why_not=why_not), \
+        return _render("referrals/who_to_call.html", course=course, shared_intake=why_not == SHARED_INTAKE), \
             200 if request.method == "GET" else 409
     # The notice's language comes from the URL (a small form above asks for it), then from the form.
     form = ReferralForm(person_language=request.args.get("person_language", DEFAULT.code))
@@ -65,7 +73,7 @@ def new(ref: str):
         return redirect(url_for("referrals.detail", referral_id=referral.id, sent=1))
     status = 400 if request.method == "POST" else 200
     notice = consent_notice(_person_language(form), course, current_user.service)
-    return render_template("referrals/new.html", course=course, form=form, notice=notice,
+    return _render("referrals/new.html", course=course, form=form, notice=notice,
                            notice_language=BY_CODE[_person_language(form)]), status
 
 
@@ -73,14 +81,14 @@ def new(ref: str):
 @signed_in
 def inbox():
     require("list_referrals")
-    return render_template("referrals/inbox.html", referrals=referrals_of(referrals_seen_by(current_user)),
+    return _render("referrals/inbox.html", referrals=referrals_of(referrals_seen_by(current_user)),
                            today=rules.today(), action_form=ConfirmForm(), answer_form=AnswerForm(formdata=None),
                            answered=request.args.get("answered", type=int), deleted=request.args.get("deleted"),
                            welcome=request.args.get("welcome"))
 
 
 def _detail(referral: Any, status: int = 200, answer_form: AnswerForm | None = None):
-    return render_template("referrals/detail.html", referral=referral, today=rules.today(),
+    return _render("referrals/detail.html", referral=referral, today=rules.today(),
                            action_form=ConfirmForm(), answer_form=answer_form or AnswerForm(formdata=None),
                            sent=request.args.get("sent")), status
 
