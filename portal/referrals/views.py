@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from portal.extensions import limiter
 from portal.forms import ConfirmForm
-from portal.i18n import BY_CODE, DEFAULT
+from portal.i18n import BY_CODE, DEFAULT, page_language
 from portal.offer import rules
 from portal.permissions import course_for, may, referral_for, referrals_seen_by, require, signed_in
 from portal.referrals import bp
@@ -38,13 +38,13 @@ def _render(template: str, **context: Any) -> str:
                            **context)
 
 
-def consent_notice(code: str, course: Any, service: Any) -> Markup:
+def consent_notice(code: str, course: Any, service: Any, element_id: str = "consent-notice") -> Markup:
     """The notice the worker reads to the person, in the person's language (one of the public
     languages), whatever the language of the page."""
     language = BY_CODE.get(code, DEFAULT)
     with force_locale(language.locale):
         return Markup(render_template("components/referral_notice.html", language=language, course=course,
-                                      service=service, keep_days=DELETE_AFTER_DAYS))
+                                      service=service, keep_days=DELETE_AFTER_DAYS, element_id=element_id))
 
 
 def _person_language(form: ReferralForm) -> str:
@@ -72,9 +72,12 @@ def new(ref: str):
             return redirect(url_for("referrals.new", ref=course.ref))
         return redirect(url_for("referrals.detail", referral_id=referral.id, sent=1))
     status = 400 if request.method == "POST" else 200
-    notice = consent_notice(_person_language(form), course, current_user.service)
-    return _render("referrals/new.html", course=course, form=form, notice=notice,
-                           notice_language=BY_CODE[_person_language(form)]), status
+    code = _person_language(form)
+    # The worker may not read the person's language: the same notice in the page's, to follow it.
+    here = page_language().code
+    notice_here = None if here == code else consent_notice(here, course, current_user.service, "consent-notice-here")
+    return _render("referrals/new.html", course=course, form=form, notice_language=BY_CODE[code],
+                   notice=consent_notice(code, course, current_user.service), notice_here=notice_here), status
 
 
 @bp.get("/orientations")

@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.referrals.models import Referral, ReferralCount
 from tests import factories as f
 from tests.html import parse
-from tests.people import make_people, mails, signed_in_client
+from tests.people import mails, make_people, signed_in_client
 from tests.referrals.helpers import PERSON, make_referral, user
 
 FORM = "/espace/cours/course-a/orienter"
@@ -76,14 +76,19 @@ def test_the_notice_is_in_the_person_language_whatever_the_page_language(app, pe
     assert "votre prénom" in notice.text and "Opérateur A (test)" in notice.text
     assert "Do you agree?" not in notice.text and "Êtes-vous d'accord" in notice.text
     assert page.select("html")[0]["lang"] == "en"  # the page around it stays in English
+    # …which also shows the same notice in the worker's language, to follow what is read.
+    [here] = page.select("#consent-notice-here")
+    assert here["lang"] == "en" and "Do you agree?" in here.text
     assert page.select("form.search-form input[name=person_language]")[0]["value"] == "fr"
     page = parse(client.get(FORM + "?person_language=ar").get_data(as_text=True))
     [notice] = page.select("#consent-notice")
     assert (notice["lang"], notice["dir"]) == ("ar", "rtl")
     assert page.select("form.search-form input[name=person_language]")[0]["value"] == "ar"
-    # An unknown language is French.
+    # An unknown language is French; in the worker's own language, the notice is shown once.
     page = parse(client.get(FORM + "?person_language=xx").get_data(as_text=True))
     assert page.select("#consent-notice")[0]["lang"] == "fr"
+    page = parse(client.get(FORM + "?person_language=en").get_data(as_text=True))
+    assert page.select("#consent-notice")[0]["lang"] == "en" and page.select("#consent-notice-here") == []
 
 
 def test_a_course_through_a_shared_intake_desk_or_without_account_shows_whom_to_call(app, people):

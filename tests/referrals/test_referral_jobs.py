@@ -13,7 +13,7 @@ from portal.jobs.services import run_jobs
 from portal.referrals.models import Referral, ReferralCount
 from portal.referrals.services import close_unanswered, delete_old, remind_operators
 from portal.referrals.workdays import add_working_days, is_working_day, working_days_between
-from tests.people import make_people, mails
+from tests.people import mails, make_people
 from tests.referrals.helpers import make_referral
 
 
