@@ -91,6 +91,7 @@ def register_extensions(app: Flask) -> None:
     from portal.jobs import models as job_models  # noqa: F401
     from portal.mail import models as mail_models  # noqa: F401
     from portal.offer import history, models  # noqa: F401
+    from portal.referrals import models as referral_models  # noqa: F401
     from portal.reminders import models as reminder_models  # noqa: F401
 
     @login_manager.user_loader
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.core import bp as core_bp
     from portal.extensions import csrf
     from portal.guide import views as guide_views
+    from portal.referrals import bp as referrals_bp
     from portal.search import views as search_views
     from portal.workspace import bp as workspace_bp
 
@@ -116,13 +118,17 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(workspace_bp)
     app.register_blueprint(bulk_bp)
+    app.register_blueprint(referrals_bp)
 
 
 def register_cli(app: Flask) -> None:
     from portal.cli import demo_cli, jobs_cli, offer_cli, translate_cli, users_cli
     from portal.mail.cli import mail_cli
+    from portal.referrals.cli import referrals_cli, services_cli
 
     app.cli.add_command(mail_cli)
+    app.cli.add_command(referrals_cli)
+    app.cli.add_command(services_cli)
     app.cli.add_command(offer_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(demo_cli)

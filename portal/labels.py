@@ -300,6 +300,8 @@ ROLES = Table(
     _L("coordinator", _l("Coordinator"), _l("Follows the operators of one bassin and validates their sign-ups."),
       "map"),
     _L("admin", _l("Administrator"), _l("Manages the whole portal and its accounts."), "key"),
+    _L("social_worker", _l("Social worker"),
+      _l("Orients people towards courses for a service and follows their referrals."), "people"),
 )
 ACCOUNT_EVENTS = Table(
     _L("disabled", _l("disabled"), _l("The account can no longer sign in."), "lock"),
@@ -344,4 +346,28 @@ GUIDE_TIMES = Table(
 GUIDE_CHILDCARE = Table(
     _L("yes", _l("Yes"), _l("I need someone to look after my children."), "child"),
     _L("no", _l("No"), _l("I do not need childcare."), "child-no"),
+)
+# -- referrals/codes.py: SERVICE_KINDS, STATUSES, OUTCOMES ---
+SERVICE_KINDS = Table(
+    _L("cpas", _l("CPAS"), _l("Public social welfare centre of a commune."), "building"),
+    _L("forem", _l("Forem office"), _l("The public employment and training service."), "building"),
+    _L("cri", _l("CRI (regional integration centre)"), _l("Welcomes newcomers and guides their integration."),
+      "building"),
+    _L("mire", _l("MIRE"), _l("Helps people towards a job."), "building"),
+    _L("association", _l("Association"), _l("An association (ASBL) that helps people."), "building"),
+    _L("other", _l("Other service"), _l("Another service that orients people."), "building"),
+)
+REFERRAL_STATUSES = Table(
+    _L("sent", _l("Waiting for the operator's answer"), _l("The operator has not answered yet."), "clock"),
+    _L("will_call", _l("The operator will call the person"), _l("The operator will call the person back."),
+      "phone"),
+    _L("accepted", _l("Accepted"), _l("The person has a place in the course."), "check"),
+    _L("waiting_list", _l("On the waiting list"), _l("The person waits for a place."), "clock"),
+    _L("not_suitable", _l("Not suitable"), _l("The course does not suit the person; the operator says why."),
+      "warn"),
+    _L("no_answer", _l("Closed: no answer"), _l("The operator did not answer within 30 days."), "lock"),
+)
+REFERRAL_OUTCOMES = Table(
+    *(REFERRAL_STATUSES[code] for code in ("will_call", "accepted", "waiting_list", "not_suitable", "no_answer")),
+    _L("withdrawn", _l("Withdrawn"), _l("Deleted by the social worker before any answer."), "trash"),
 )

@@ -32,7 +32,7 @@ from portal.offer.models import Course, Operator, Site
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
 # The roles of accounts (portal.accounts.models.ROLES; a test checks they are the same).
-OPERATOR, COORDINATOR, ADMIN = "operator", "coordinator", "admin"
+OPERATOR, COORDINATOR, ADMIN, SOCIAL_WORKER = "operator", "coordinator", "admin", "social_worker"
 MAX_ID = 2**31 - 1  # what an INTEGER column holds: larger ids do not exist
 
 
@@ -83,6 +83,11 @@ def of_own_operator(user: Any, thing: Any) -> bool:
     return user.operator_id is not None and user.operator_id == thing.operator_id
 
 
+def of_own_service(user: Any, thing: Any) -> bool:
+    """A referral of the social worker's own service (any of its workers sent it)."""
+    return user.service_id is not None and user.service_id == thing.service_id
+
+
 def operator_bassins(operator: Operator) -> set[str]:
     """The bassins EFE where an operator has a site (and the one it signed up in)."""
     found = set(db.session.scalars(select(Site.bassin_efe).where(Site.operator_id == operator.id)))
@@ -129,6 +134,18 @@ def signups_in_own_bassin(user: Any) -> ColumnElement[bool]:
     return SignupRequest.bassin_efe == user.bassin_efe
 
 
+def referrals_of_own_service(user: Any) -> ColumnElement[bool]:
+    from portal.referrals.models import Referral
+
+    return Referral.service_id == user.service_id
+
+
+def referrals_of_own_operator(user: Any) -> ColumnElement[bool]:
+    from portal.referrals.models import Referral
+
+    return Referral.operator_id == user.operator_id
+
+
 # -- the table ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Grant:
@@ -154,6 +171,8 @@ COURSE_IN_OWN_BASSIN = Grant(course_in_own_bassin)
 OWN_BASSIN = Grant(own_bassin)
 SIGNUP_IN_OWN_BASSIN = Grant(own_bassin, where=signups_in_own_bassin)
 OWN_OPTIONAL_SECOND_FACTOR = Grant(own_optional_second_factor)
+REFERRAL_OF_OWN_SERVICE = Grant(of_own_service, where=referrals_of_own_service)
+REFERRAL_OF_OWN_OPERATOR = Grant(of_own_operator, where=referrals_of_own_operator)
 
 
 class UnknownAction(LookupError):
@@ -165,6 +184,7 @@ def rules() -> dict[str, Rule]:
     """Every action: the type of its target, and the grant of each role allowed to do it."""
     # Imported here: the accounts package imports this module for its views' marks.
     from portal.accounts.models import Invitation, SignupRequest, User
+    from portal.referrals.models import Referral
 
     return {
         # The operators' area: the list, an operator's page and team, the course history, exports.
@@ -201,6 +221,13 @@ def rules() -> dict[str, Rule]:
         "turn_off_second_factor": Rule(User, {OPERATOR: OWN_OPTIONAL_SECOND_FACTOR,
                                               COORDINATOR: OWN_OPTIONAL_SECOND_FACTOR,
                                               ADMIN: OWN_OPTIONAL_SECOND_FACTOR}),
+        # Referrals hold personal data: the workers of the sending service and the course's operator
+        # read them; coordinators and admins never do.
+        "refer_to_course": Rule(Course, {SOCIAL_WORKER: ALWAYS}),
+        "list_referrals": Rule(None, {SOCIAL_WORKER: ALWAYS, OPERATOR: ALWAYS}),
+        "view_referral": Rule(Referral, {SOCIAL_WORKER: REFERRAL_OF_OWN_SERVICE, OPERATOR: REFERRAL_OF_OWN_OPERATOR}),
+        "answer_referral": Rule(Referral, {OPERATOR: REFERRAL_OF_OWN_OPERATOR}),
+        "delete_referral": Rule(Referral, {SOCIAL_WORKER: REFERRAL_OF_OWN_SERVICE}),
     }
 
 
@@ -304,7 +331,15 @@ def bassin_for(name: str, action: str) -> str:
     return _loaded(get_gazetteer().bassin(name), action)
 
 
-LOADERS = (operator_for, course_for, site_for, signup_for, invitation_for, colleague_for, account_for, bassin_for)
+def referral_for(referral_id: int, action: str) -> Any:
+    """The referral of that id, if the current user may ``action`` it (else 404/403)."""
+    from portal.referrals.models import Referral
+
+    return _loaded(_by_id(Referral, referral_id), action)
+
+
+LOADERS = (operator_for, course_for, site_for, signup_for, invitation_for, colleague_for, account_for, bassin_for,
+           referral_for)
 
 
 # -- scopes: the rows of a list page, as a SQL condition ------------------------------------------
@@ -335,6 +370,11 @@ def signups_reviewed_by(user: Any) -> ColumnElement[bool]:
 def accounts_managed_by(user: Any) -> ColumnElement[bool]:
     """The accounts ``user`` manages from the admins' page: all for admins, none for others."""
     return scope(user, "view_account")
+
+
+def referrals_seen_by(user: Any) -> ColumnElement[bool]:
+    """The referrals ``user`` reads: its service's (social workers), its operator's (operators)."""
+    return scope(user, "view_referral")
 
 
 def bassins_of(user: Any, action: str) -> list[str]:

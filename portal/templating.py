@@ -17,11 +17,19 @@ from portal.search.reception import desk_sentence, reception_sentence, visitor_l
 
 def register_templating(app: Flask) -> None:
     from portal.guide.note import guide_note  # the guide builds on the search, which formats with this module
+    from portal.referrals import presenters as referral_words
+    from portal.referrals import queries as referral_queries
 
     app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels,
                                  switcher_links=i18n.switcher_links, browser_offer=i18n.browser_offer,
                                  LANGUAGES=i18n.LANGUAGES, reception_sentence=reception_sentence,
-                                 desk_sentence=desk_sentence, visitor_language=visitor_language, guide_note=guide_note)
+                                 desk_sentence=desk_sentence, visitor_language=visitor_language, guide_note=guide_note,
+                                 # Referrals: the course page's entry point for social workers, the
+                                 # words of a referral's state (pages and e-mails), the operator's count.
+                                 referral_entry=referral_queries.referral_entry,
+                                 referrals_waiting=referral_queries.waiting_count,
+                                 referral_status=referral_words.referral_status,
+                                 language_name=referral_words.language_name)
     app.context_processor(lambda: {**site_settings(), **i18n.language_context()})
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")

@@ -26,15 +26,17 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 import portal.accounts  # noqa: F401 - their views import the loaders, which install() wraps
+import portal.referrals  # noqa: F401
 import portal.workspace  # noqa: F401
 from portal import permissions
 from portal.accounts.models import Invitation, SignupRequest, User
 from portal.normalise import fold_name
 from portal.offer.models import Course, Operator, Site
+from portal.referrals.models import Referral
 
-GUARDED = (Operator, Course, Site, SignupRequest, Invitation, User)
+GUARDED = (Operator, Course, Site, SignupRequest, Invitation, User, Referral)
 # The URL parts that name an object of the workspace.
-URL_NAMES = ("ref", "request_id", "invitation_id", "user_id", "bassin")
+URL_NAMES = ("ref", "request_id", "invitation_id", "user_id", "bassin", "referral_id")
 # Where a signed-in route sends those who must sign in or set up their second factor first.
 SENT_AWAY = ("/connexion", "/compte/double-authentification")
 _KEY = "tests.loader_guard"

@@ -16,7 +16,8 @@ LOGIN = "login"  # expected "status": redirected to the sign-in page
 
 
 def make_people() -> dict[str, str | None]:
-    """Operator A (a site in Namur), operator B (Liège), a Namur coordinator and an admin."""
+    """Operator A (a site in Namur), operator B (Liège), a Namur coordinator, an admin, and social
+    workers: two of a Namur service (worker A and its colleague A2), one of a Liège service (worker B)."""
     f.load(f.document(
         f.operator("op-a", sites=[f.site("site-a", "5000", "Namur")], courses=[f.course("course-a", "site-a")]),
         f.operator("op-b", name="Opérateur B (test)",
@@ -26,8 +27,28 @@ def make_people() -> dict[str, str | None]:
     create_user("b@example.org", PASSWORD, "operator", operator_ref="op-b")
     with_second_factor(create_user("coord@example.org", PASSWORD, "coordinator", bassin="Namur"))
     with_second_factor(create_user("admin@example.org", PASSWORD, "admin"))
+    make_service("svc-namur", "CPAS de Namur (test)", "5000")
+    make_service("svc-liege", "Service d'insertion de Liège (test)", "4000", kind="association")
+    for email, service in (("worker-a@example.org", "svc-namur"), ("worker-a2@example.org", "svc-namur"),
+                           ("worker-b@example.org", "svc-liege")):
+        with_second_factor(create_user(email, PASSWORD, "social_worker", service_ref=service))
     return {"anonymous": None, "operator A": "a@example.org", "operator B": "b@example.org",
-            "coordinator": "coord@example.org", "admin": "admin@example.org"}
+            "coordinator": "coord@example.org", "admin": "admin@example.org",
+            "worker A": "worker-a@example.org", "worker A2": "worker-a2@example.org",
+            "worker B": "worker-b@example.org"}
+
+
+def make_service(ref: str, name: str, postal_code: str, kind: str = "cpas"):
+    """A service of social workers at a Walloon postal code."""
+    from portal.geo.gazetteer import get_gazetteer
+    from portal.referrals.models import Service
+
+    postal = get_gazetteer().postal_code(postal_code)
+    service = Service(ref=ref, name=name, kind=kind, postal_code=postal_code, locality=postal.main_locality.name,
+                      bassin_efe=postal.bassin_efe)
+    db.session.add(service)
+    db.session.commit()
+    return service
 
 
 def with_second_factor(user: User, secret: str = TOTP_SECRET) -> User:

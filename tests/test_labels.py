@@ -19,6 +19,7 @@ from portal.accounts.models import ROLES
 from portal.guide import deduction
 from portal.offer import codes, history, rules
 from portal.offer.exchange import COURSE_KEYS, ENTRY_KEYS
+from portal.referrals import codes as referral_codes
 from portal.search.filters import SORTS
 from portal.translations import TRANSLATIONS_DIR
 from portal.workspace.courses.forms import CourseForm, EntryForm
@@ -43,6 +44,8 @@ CODE_LISTS = {
     "ACCOUNT_EVENTS": account_admin.ACTIONS, "ACCOUNT_EVENT_SOURCES": account_admin.SOURCES,
     "GUIDE_SPEAK": deduction.SPEAK, "GUIDE_READ": deduction.READ, "GUIDE_GOALS": deduction.GOALS,
     "GUIDE_TIMES": deduction.TIMES, "GUIDE_CHILDCARE": deduction.CHILDCARE,
+    "SERVICE_KINDS": referral_codes.SERVICE_KINDS, "REFERRAL_STATUSES": referral_codes.STATUSES,
+    "REFERRAL_OUTCOMES": referral_codes.OUTCOMES,
 }
 # Where an explanation says nothing a learner needs.
 NO_EXPLANATION = {"DAYS"}

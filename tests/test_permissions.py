@@ -18,6 +18,7 @@ from portal.permissions import (
     OPERATOR,
     PUBLIC,
     SIGNED_IN,
+    SOCIAL_WORKER,
     UnknownAction,
     may,
     operators_seen_by,
@@ -25,12 +26,13 @@ from portal.permissions import (
     scope,
 )
 from tests.people import LOGIN, check_matrix, make_people, over_matrix, signed_in_client
+from tests.referrals.helpers import REFERRAL_A, REFERRAL_B, make_matrix_referrals
 
-# The public pages besides the search, its API and files: "use my position", signing in, asking for an account,
-# answering an invitation, resetting a password; the guided route.
+# The public pages besides the search, its API and files: "use my position", signing in, asking for an account
+# (an organisation, or a social worker's service), answering an invitation, resetting a password; the guided route.
 PUBLIC_PAGES = {"/", "/embed", "/lieu-proche", "/healthz", "/favicon.ico", "/connexion", "/connexion/code",
-                "/inscription", "/invitation/<token>", "/mot-de-passe-oublie", "/mot-de-passe/<token>",
-                "/trouver", "/trouver/<slug>", "/trouver/resultats"}
+                "/inscription", "/inscription/orientation", "/invitation/<token>", "/mot-de-passe-oublie",
+                "/mot-de-passe/<token>", "/trouver", "/trouver/<slug>", "/trouver/resultats"}
 # Endpoints that serve files, not views of ours.
 NOT_VIEWS = {"static"}
 
@@ -54,11 +56,17 @@ def test_private_routes_are_the_workspace_and_sign_out(app):
 
 @pytest.fixture()
 def people(app_context):
-    return make_people()
+    people = make_people()
+    make_matrix_referrals()
+    return people
 
+
+WORKERS = ("worker A", "worker A2", "worker B")
+NOT_WORKERS = ("operator A", "operator B", "coordinator", "admin")
+NOBODY = 2**31 - 1  # an id no referral has
 
 # (method, path) → expected status per person; LOGIN = redirected to the sign-in page.
-MATRIX = {
+_OPERATORS_MATRIX = {
     ("GET", "/espace/"): {"anonymous": LOGIN, "operator A": 302, "operator B": 302, "coordinator": 200, "admin": 200},
     ("GET", "/espace/organismes/op-a"): {"anonymous": LOGIN, "operator A": 200, "operator B": 403,
                                         "coordinator": 200, "admin": 200},
@@ -90,6 +98,37 @@ MATRIX = {
     # A colleague's access (the team page): 404 for everyone when the account does not exist.
     ("POST", f"/espace/comptes/{2**31 - 1}/retirer"): {"anonymous": LOGIN, "operator A": 404, "operator B": 404,
                                                       "coordinator": 404, "admin": 404},
+}
+# Social workers have nothing to do with operators' pages and the admins' pages.
+_WORKERS_THERE = {"/espace/": 302, "/espace/organismes/nope": 404, "/espace/cours/nope/modifier": 404,
+                  f"/espace/comptes/{2**31 - 1}/retirer": 404}
+MATRIX = {
+    **{key: {**row, **dict.fromkeys(WORKERS, _WORKERS_THERE.get(key[1], 403))}
+       for key, row in _OPERATORS_MATRIX.items()},
+    # Referrals: the workers of the sending service and the course's operator; never coordinators
+    # nor admins (they hold personal data).
+    ("GET", "/espace/orientations"): {"anonymous": LOGIN, "operator A": 200, "operator B": 200, "coordinator": 403,
+                                      "admin": 403, **dict.fromkeys(WORKERS, 200)},
+    ("GET", f"/espace/orientations/{REFERRAL_A}"): {"anonymous": LOGIN, "operator A": 200, "operator B": 403,
+                                                    "coordinator": 403, "admin": 403, "worker A": 200,
+                                                    "worker A2": 200, "worker B": 403},
+    ("GET", f"/espace/orientations/{REFERRAL_B}"): {"anonymous": LOGIN, "operator A": 403, "operator B": 200,
+                                                    "coordinator": 403, "admin": 403, "worker A": 403,
+                                                    "worker A2": 403, "worker B": 200},
+    ("GET", f"/espace/orientations/{NOBODY}"): {"anonymous": LOGIN, **dict.fromkeys(NOT_WORKERS + WORKERS, 404)},
+    # An empty answer is refused (400) once the loader let the operator in.
+    ("POST", f"/espace/orientations/{REFERRAL_A}/reponse"): {"anonymous": LOGIN, "operator A": 400,
+                                                             **dict.fromkeys(NOT_WORKERS[1:] + WORKERS, 403)},
+    ("POST", f"/espace/orientations/{NOBODY}/reponse"): {"anonymous": LOGIN,
+                                                         **dict.fromkeys(NOT_WORKERS + WORKERS, 404)},
+    ("POST", f"/espace/orientations/{REFERRAL_A}/supprimer"): {"anonymous": LOGIN, "worker A": 302,
+                                                               "worker A2": 302, "worker B": 403,
+                                                               **dict.fromkeys(NOT_WORKERS, 403)},
+    ("GET", "/espace/cours/course-a/orienter"): {"anonymous": LOGIN, **dict.fromkeys(NOT_WORKERS, 403),
+                                                 **dict.fromkeys(WORKERS, 200)},
+    ("POST", "/espace/cours/course-b/orienter"): {"anonymous": LOGIN, **dict.fromkeys(NOT_WORKERS, 403),
+                                                  **dict.fromkeys(WORKERS, 400)},
+    ("GET", "/espace/cours/nope/orienter"): {"anonymous": LOGIN, **dict.fromkeys(NOT_WORKERS + WORKERS, 404)},
 }
 # Every role × route matrix of the tests (tests/loader_guard.py watches each request they make).
 MATRICES = ("tests.test_permissions", "tests.accounts.test_onboarding", "tests.workspace.test_sites",
@@ -147,7 +186,7 @@ def test_a_target_of_another_type_fails_loudly(app_context, people):
 def test_the_table_speaks_of_the_roles_of_accounts():
     from portal.accounts.models import ROLES
 
-    assert {OPERATOR, COORDINATOR, ADMIN} == set(ROLES)
+    assert {OPERATOR, COORDINATOR, ADMIN, SOCIAL_WORKER} == set(ROLES)
     assert {role for rule in rules().values() for role in rule.by_role} <= set(ROLES)
 
 
@@ -186,6 +225,7 @@ def test_scopes_agree_with_their_predicates(app_context, people):
     """A list page shows exactly the rows whose page the person may open."""
     from portal.accounts.models import Invitation, SignupRequest, User
     from portal.offer.models import Course, Site
+    from portal.referrals.models import Referral
 
     for bassin, postal_code in (("Namur", "5000"), ("Liège", "4000")):
         db.session.add(SignupRequest(organisation=f"Asbl {bassin}", kind="asbl", postal_code=postal_code,
@@ -196,7 +236,7 @@ def test_scopes_agree_with_their_predicates(app_context, people):
     db.session.commit()
     compared = set()
     for action, rule in rules().items():
-        if rule.target not in (Operator, Course, Site, SignupRequest, Invitation, User):
+        if rule.target not in (Operator, Course, Site, SignupRequest, Invitation, User, Referral):
             continue
         for person, email in people.items():
             user = _user(email)
@@ -208,22 +248,24 @@ def test_scopes_agree_with_their_predicates(app_context, people):
             allowed = {row.id for row in db.session.scalars(select(rule.target)) if may(user, action, row)}
             assert listed == allowed, (person, action)
             compared.add(action)
-    assert {"view_operator", "decide_signup", "view_account"} <= compared
+    assert {"view_operator", "decide_signup", "view_account", "view_referral"} <= compared
     assert {o.ref for o in db.session.scalars(select(Operator).where(operators_seen_by(_user(
         people["coordinator"]))))} == {"op-a", "op-home"}
 
 
 def test_a_role_no_row_names_is_refused_everything(app_context, people):
-    """A new role (social workers' accounts come next) gets nothing until rows name it."""
+    """A new role gets nothing until rows name it."""
     from portal.accounts.models import Invitation, SignupRequest, User
     from portal.offer.models import Course, Site
+    from portal.referrals.models import Referral
 
-    newcomer = _user(people["operator A"])
-    newcomer.role = "social_worker"  # never committed
+    newcomer = _user(people["worker A"])
+    newcomer.role, newcomer.operator_id = "volunteer", _operator("op-a").id  # never committed
     samples = {None: None, str: "Namur", Operator: _operator("op-a"), User: newcomer,
                Course: db.session.scalar(select(Course)), Site: db.session.scalar(select(Site)),
                SignupRequest: SignupRequest(bassin_efe="Namur"),
-               Invitation: Invitation(operator_id=newcomer.operator_id)}
+               Invitation: Invitation(operator_id=newcomer.operator_id),
+               Referral: db.session.get(Referral, REFERRAL_A)}
     assert [action for action, rule in rules().items() if may(newcomer, action, samples[rule.target])] == []
     assert db.session.scalars(select(Operator).where(operators_seen_by(newcomer))).all() == []
     db.session.rollback()

@@ -90,11 +90,11 @@ def reset_second_factor(user: User, actor: User | None, source: str) -> None:
 
 def all_accounts(managed: ColumnElement[bool] | None = None) -> list[User]:
     """Every account (of a scope: ``permissions.accounts_managed_by``), admins first, then
-    coordinators and operator users, by e-mail."""
-    order = {"admin": 0, "coordinator": 1, "operator": 2}
-    query = select(User).options(selectinload(User.operator)).order_by(User.email)
+    coordinators, operator users and social workers, by e-mail."""
+    order = {"admin": 0, "coordinator": 1, "operator": 2, "social_worker": 3}
+    query = select(User).options(selectinload(User.operator), selectinload(User.service)).order_by(User.email)
     users = db.session.scalars(query if managed is None else query.where(managed)).all()
-    return sorted(users, key=lambda user: order.get(user.role, 3))
+    return sorted(users, key=lambda user: order.get(user.role, 4))
 
 
 def recent_events(limit: int = 50) -> list[AccountEvent]:

@@ -20,22 +20,24 @@ REFUSALS = {"last_admin": "this is the last active admin: enable or create anoth
 
 @click.group("users")
 def users_cli() -> None:
-    """Accounts of operators, coordinators and admins."""
+    """Accounts of operators, coordinators, admins and social workers."""
 
 
 @users_cli.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["operator", "coordinator", "admin"]), required=True)
+@click.option("--role", type=click.Choice(["operator", "coordinator", "admin", "social_worker"]), required=True)
 @click.option("--operator", "operator_ref", help="Operator ref (operator users).")
 @click.option("--bassin", help="Bassin EFE (coordinators).")
+@click.option("--service", "service_ref", help="Service ref (social workers; see `flask services`).")
 @click.password_option(help="At least 12 characters; asked when not given.")
 @with_appcontext
-def users_create(email: str, role: str, operator_ref: str | None, bassin: str | None, password: str) -> None:
+def users_create(email: str, role: str, operator_ref: str | None, bassin: str | None, service_ref: str | None,
+                 password: str) -> None:
     """Create an active user (argon2id-hashed password)."""
     from portal.accounts.services import AccountError, create_user
 
     try:
-        user = create_user(email, password, role, operator_ref=operator_ref, bassin=bassin)
+        user = create_user(email, password, role, operator_ref=operator_ref, bassin=bassin, service_ref=service_ref)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Created {user.role} {user.email}.")
@@ -61,7 +63,7 @@ def users_list() -> None:
 
 def _account_row(user: User) -> tuple[str, ...]:
     second = "yes" if user.totp_secret else ("to set up again" if user.totp_setup_required else "no")
-    belongs = (user.operator.ref if user.operator else user.bassin_efe) or "-"
+    belongs = (user.operator.ref if user.operator else user.service.ref if user.service else user.bassin_efe) or "-"
     last = user.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if user.last_login_at else "never"
     return (user.email, user.role, belongs, second, "yes" if user.active else "no", last)
 

@@ -72,6 +72,22 @@ class SignupForm(FlaskForm):
     message = TextAreaField(_l("Which courses do you give? (optional)"), validators=[Optional(), Length(max=3000)])
 
 
+class WorkerSignupForm(FlaskForm):
+    """A social worker asks for an account to send referrals for their service."""
+
+    organisation = StringField(_l("Name of your service"), validators=[
+        DataRequired(message=_l("Give the name of your service.")), Length(max=200)])
+    kind = SelectField(_l("Kind of service"), choices=labels.choices(labels.SERVICE_KINDS))
+    postal_code = StringField(_l("Postal code of your service"), validators=[
+        DataRequired(message=_l("Give a postal code.")),
+        Regexp(r"^\s*\d{4}\s*$", message=_l("A Belgian postal code has 4 digits."))])
+    contact_name = StringField(_l("Your name"), validators=[
+        DataRequired(message=_l("Give your name.")), Length(max=200)])
+    email = _email_field(_l("Your work e-mail address"))
+    phone = StringField(_l("Your work phone (optional)"), validators=[Optional(), Length(max=50)])
+    message = TextAreaField(_l("Your job in the service (optional)"), validators=[Optional(), Length(max=3000)])
+
+
 class PasswordChoiceForm(FlaskForm):
     password, password_again = _new_password_fields()
 

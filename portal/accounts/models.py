@@ -11,10 +11,11 @@ from portal.db import utc_now
 from portal.extensions import db
 from portal.offer.models import Operator
 
-ROLES: tuple[str, ...] = ("operator", "coordinator", "admin")
-SECOND_FACTOR_REQUIRED: tuple[str, ...] = ("coordinator", "admin")
-
-
+# Social workers ("accompagnateurs") belong to a service and read the personal data of referrals.
+ROLES: tuple[str, ...] = ("operator", "coordinator", "admin", "social_worker")
+SECOND_FACTOR_REQUIRED: tuple[str, ...] = ("coordinator", "admin", "social_worker")
+# What a sign-up request asks for: an operator (to publish courses) or a social worker's account.
+ACCOUNT_KINDS: tuple[str, ...] = ("operator", "social_worker")
 
 
 def normalise_email(email: str) -> str:
@@ -29,9 +30,11 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(200), unique=True)  # stored lower-case
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
-    # An operator user belongs to one operator; a coordinator to one bassin EFE.
+    # An operator user belongs to one operator; a coordinator to one bassin EFE; a social worker to
+    # one service.
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operator.id"), index=True)
     bassin_efe: Mapped[str | None] = mapped_column(String(60))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -56,6 +59,7 @@ class User(UserMixin, db.Model):
     language: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
 
     operator: Mapped[Operator | None] = relationship()
+    service = relationship("Service")
 
     def get_id(self) -> str:
         """What the session keeps: the id, a stamp of the password hash (changing or resetting
@@ -113,26 +117,39 @@ class SignupRequest(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     decision_note: Mapped[str | None] = mapped_column(Text)
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operator.id", ondelete="SET NULL"))
+    # "operator" (publish courses) or "social_worker" (orient people: ``organisation`` and ``kind``
+    # are then the service's); validating the latter makes or joins the service.
+    account: Mapped[str] = mapped_column(String(20), default="operator", server_default="operator")
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id", ondelete="SET NULL"))
 
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     operator: Mapped[Operator | None] = relationship()
+    service = relationship("Service")
+
+    @property
+    def for_social_worker(self) -> bool:
+        """Asks for a social worker's account (not for an operator)."""
+        return self.account == "social_worker"
 
 
 class Invitation(db.Model):
-    """An e-mail invited to become a user of an operator; the link in the e-mail expires."""
+    """An e-mail invited to become a user of an operator (or a social worker of a service); the
+    link in the e-mail expires."""
 
     __tablename__ = "invitation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(200), index=True)  # lower-case
-    operator_id: Mapped[int] = mapped_column(ForeignKey("operator.id", ondelete="CASCADE"), index=True)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operator.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
     accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
-    operator: Mapped[Operator] = relationship()
+    operator: Mapped[Operator | None] = relationship()
+    service = relationship("Service")
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
 
     def state(self, now: dt.datetime) -> str:

@@ -18,7 +18,7 @@ from portal.accounts.tokens import INVITATION, PASSWORD_RESET, TokenError, make_
 from portal.db import utc_now
 from portal.extensions import db
 from portal.mail import discard_mail, mail_context, send_mail
-from portal.normalise import slug
+from portal.normalise import fold_name, slug
 from portal.offer.models import Operator
 from portal.offer.refs import unique_ref
 
@@ -50,7 +50,9 @@ def request_signup(**fields: Any) -> SignupRequest:
 
 def _reviewers_notice(request: SignupRequest, language: str = "fr") -> tuple[str, str]:
     with mail_context(language):
-        subject = _("Passerelle: %(name)s asks to publish its courses", name=request.organisation)
+        subject = (_("Passerelle: %(name)s asks for a social worker's account", name=request.organisation)
+                   if request.for_social_worker
+                   else _("Passerelle: %(name)s asks to publish its courses", name=request.organisation))
         body = render_template("accounts/email/signup_received.txt", request=request,
                                link=url_for("workspace.signups", _external=True))
     return subject, body
@@ -119,20 +121,48 @@ def operator_ref_for(name: str) -> str:
     return unique_ref(Operator, slug(name) or "operateur")
 
 
+def service_for_signup(request: SignupRequest) -> Any:
+    """The service a social worker's request joins: the one of the same name (ignoring case,
+    accents and hyphens) at the same postal code; None when the validation makes a new one."""
+    from portal.referrals.models import Service
+
+    same_place = db.session.scalars(select(Service).where(Service.postal_code == request.postal_code))
+    return next((service for service in same_place if fold_name(service.name) == fold_name(request.organisation)),
+                None)
+
+
+def _join_or_make_service(request: SignupRequest) -> Any:
+    from portal.referrals.models import Service
+
+    service = service_for_signup(request)
+    if service is None:
+        service = Service(ref=unique_ref(Service, slug(request.organisation) or "service"), name=request.organisation,
+                          kind=request.kind, postal_code=request.postal_code, locality=request.locality,
+                          bassin_efe=request.bassin_efe)
+        db.session.add(service)
+    return service
+
+
 def approve_signup(request: SignupRequest, decider: User) -> Invitation:
-    """Create the operator (nothing public yet: it has no course) and invite the requester."""
+    """Create the operator (nothing public yet: it has no course) and invite the requester; for a
+    social worker, join (or make) their service and invite them as its worker."""
     # Decide once, even when two people (or a double click) validate at the same moment.
     claimed = db.session.execute(update(SignupRequest).where(
         SignupRequest.id == request.id, SignupRequest.status == "pending").values(status="approved"))
     if claimed.rowcount != 1:
         db.session.rollback()
         raise AccountError("this request was already decided")
-    operator = Operator(ref=operator_ref_for(request.organisation), name=request.organisation, kind=request.kind,
-                        website=request.website, phone=request.phone,  # the sign-in e-mail stays private
-                        home_bassin=request.bassin_efe)
-    db.session.add(operator)
-    request.status, request.decided_at, request.decided_by, request.operator = "approved", utc_now(), decider, operator
-    invitation = _new_invitation(operator, request.email, decider)
+    request.status, request.decided_at, request.decided_by = "approved", utc_now(), decider
+    if request.for_social_worker:
+        request.service = _join_or_make_service(request)
+        invitation = _new_invitation(None, request.email, decider, service=request.service)
+    else:
+        request.operator = Operator(ref=operator_ref_for(request.organisation), name=request.organisation,
+                                    kind=request.kind, website=request.website,
+                                    phone=request.phone,  # the sign-in e-mail stays private
+                                    home_bassin=request.bassin_efe)
+        db.session.add(request.operator)
+        invitation = _new_invitation(request.operator, request.email, decider)
     db.session.commit()
     send_invitation(invitation, welcome=True)
     return invitation
@@ -154,9 +184,10 @@ def reject_signup(request: SignupRequest, decider: User, note: str) -> None:
 
 
 # -- invitations -------------------------------------------------------------------------------
-def _new_invitation(operator: Operator, email: str, inviter: User | None) -> Invitation:
+def _new_invitation(operator: Operator | None, email: str, inviter: User | None, service: Any = None) -> Invitation:
     now = utc_now()
-    invitation = Invitation(email=normalise_email(email), operator=operator, invited_by=inviter, created_at=now,
+    invitation = Invitation(email=normalise_email(email), operator=operator, service=service, invited_by=inviter,
+                            created_at=now,
                             expires_at=now + dt.timedelta(days=current_app.config["INVITATION_DAYS"]))
     db.session.add(invitation)
     db.session.flush()
@@ -183,7 +214,10 @@ def send_invitation(invitation: Invitation, welcome: bool = False) -> None:
     token = make_token(INVITATION, {"i": invitation.id, "e": invitation.email})
     with mail_context():
         link = url_for("accounts.accept_invitation", token=token, _external=True)
-        if welcome:
+        if invitation.service is not None:
+            subject = _("Passerelle: your account for %(name)s is validated, choose your password",
+                        name=invitation.service.name)
+        elif welcome:
             subject = _("Passerelle: %(name)s is validated, choose your password", name=invitation.operator.name)
         else:
             subject = _("Passerelle: you are invited to keep the courses of %(name)s", name=invitation.operator.name)
@@ -221,6 +255,8 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
         db.session.rollback()
         raise AccountError("this invitation was already used")
     try:
+        if invitation.service is not None:
+            return create_user(invitation.email, password, "social_worker", service_ref=invitation.service.ref)
         return create_user(invitation.email, password, "operator", operator_ref=invitation.operator.ref)
     except IntegrityError as exc:  # the same e-mail created at the same moment
         db.session.rollback()

@@ -2,6 +2,8 @@
 account and of a sign-in, an operator's team (cancelling an invitation, removing a colleague)."""
 from __future__ import annotations
 
+from typing import Any
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
@@ -89,8 +91,22 @@ def _bassin_of(role: str, bassin: str | None) -> str | None:
     return found
 
 
+def _service_of(role: str, service_ref: str | None) -> Any:
+    """The service a social worker belongs to (only they do)."""
+    from portal.referrals.models import Service
+
+    if role != "social_worker":
+        if service_ref:
+            raise AccountError("only social workers belong to a service")
+        return None
+    service = db.session.scalar(select(Service).where(Service.ref == ref_key(service_ref or "")))
+    if service is None:
+        raise AccountError(f"a social worker needs an existing service ref (got {service_ref!r})")
+    return service
+
+
 def create_user(email: str, password: str, role: str, *, operator_ref: str | None = None,
-                bassin: str | None = None) -> User:
+                bassin: str | None = None, service_ref: str | None = None) -> User:
     """A new active user; raises AccountError with a clear message when the request is wrong."""
     email = normalise_email(email)
     if not EMAIL.match(email):
@@ -103,8 +119,9 @@ def create_user(email: str, password: str, role: str, *, operator_ref: str | Non
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     operator = _operator_of(role, operator_ref)
     bassin = _bassin_of(role, bassin)
+    service = _service_of(role, service_ref)
     user = User(email=email, password_hash=hash_password(password), role=role,
-                operator=operator, bassin_efe=bassin)
+                operator=operator, bassin_efe=bassin, service=service)
     db.session.add(user)
     db.session.commit()
     return user

@@ -26,6 +26,7 @@ from portal.accounts.forms import (
     PasswordChoiceForm,
     SecondFactorForm,
     SignupForm,
+    WorkerSignupForm,
 )
 from portal.accounts.models import User
 from portal.accounts.onboarding import (
@@ -182,26 +183,38 @@ def logout():
 @limiter.limit("5 per hour", methods=["POST"])
 @public
 def signup():
-    form = SignupForm()
+    return _signup_page(SignupForm(), "accounts/signup.html", "operator")
+
+
+@bp.route("/inscription/orientation", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+@public
+def worker_signup():
+    """A social worker asks for an account to send referrals ("accompagnateur")."""
+    return _signup_page(WorkerSignupForm(), "accounts/worker_signup.html", "social_worker")
+
+
+def _signup_page(form: SignupForm | WorkerSignupForm, template: str, account: str):
     if form.validate_on_submit():
         postal = get_gazetteer().postal_code(form.postal_code.data.strip())
         if postal is None:
             form.postal_code.errors.append(_("This postal code is not in Wallonia."))
         else:
             try:
-                ask_for_account(_signup_fields(form, postal))
+                ask_for_account(_signup_fields(form, postal, account))
             except SignupsFull:
                 # The coordinators' inboxes are protected; the answer is the same for every address.
-                return render_template("accounts/signup.html", form=form, busy=True), 429
+                return render_template(template, form=form, busy=True), 429
             return render_template("accounts/signup_sent.html", bassin=postal.bassin_efe)
     status = 400 if request.method == "POST" else 200
-    return render_template("accounts/signup.html", form=form), status
+    return render_template(template, form=form), status
 
 
-def _signup_fields(form: SignupForm, postal: PostalCode) -> dict[str, Any]:
+def _signup_fields(form: SignupForm | WorkerSignupForm, postal: PostalCode, account: str) -> dict[str, Any]:
+    website = form.website.data if isinstance(form, SignupForm) else None
     return dict(organisation=form.organisation.data.strip(), kind=form.kind.data, postal_code=postal.code,
-                locality=postal.main_locality.name, bassin_efe=postal.bassin_efe,
-                website=blank_to_none(form.website.data), phone=blank_to_none(form.phone.data),
+                locality=postal.main_locality.name, bassin_efe=postal.bassin_efe, account=account,
+                website=blank_to_none(website), phone=blank_to_none(form.phone.data),
                 contact_name=form.contact_name.data.strip(), email=form.email.data,
                 message=blank_to_none(form.message.data))
 
@@ -226,7 +239,9 @@ def accept_invitation_view(token: str):
                                           "new password on the sign-in page."))
         else:
             logout_user()  # whoever was signed in on this browser: the new account takes over
-            return _finish_sign_in(user, url_for("workspace.operator", ref=invitation.operator.ref, welcome=1))
+            home = (url_for("workspace.operator", ref=invitation.operator.ref, welcome=1) if invitation.operator
+                    else url_for("referrals.inbox", welcome=1))
+            return _finish_sign_in(user, home)
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/invitation.html", form=form, invitation=invitation), status
 

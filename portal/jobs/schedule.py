@@ -55,6 +55,18 @@ def _send_reminders(now: dt.datetime) -> str:
     return send_due_reminders(rules.today())
 
 
+def _referrals(now: dt.datetime) -> str:
+    from portal.referrals.services import run_referral_jobs
+
+    return run_referral_jobs(now)
+
+
+def _referral_purge(now: dt.datetime) -> str:
+    from portal.referrals.services import run_referral_purge
+
+    return run_referral_purge(now)
+
+
 def _deliver_mail(now: dt.datetime) -> str:
     from portal.mail.outbox import deliver_outbox
 
@@ -74,6 +86,10 @@ JOBS: tuple[Job, ...] = (
         _refresh_derived_dates, daily_at=dt.time(0, 0)),
     Job("reminders", "E-mail operators whose courses go stale or whose sessions all closed registrations.",
         _send_reminders, daily_at=dt.time(7, 0)),
+    Job("referrals", "Remind operators of referrals unanswered after 5 working days; close those unanswered "
+        "after 30 days.", _referrals, daily_at=dt.time(7, 0)),
+    Job("referral_purge", "Delete referrals 90 days after their last news, keeping anonymous counts.",
+        _referral_purge, daily_at=dt.time(3, 0)),
     # After the jobs that write e-mails, so that they leave in the same run.
     Job("outbox", "Send the e-mails waiting in the outbox; retry those that failed.", _deliver_mail,
         every=dt.timedelta(0), lease=dt.timedelta(minutes=10)),

@@ -31,6 +31,8 @@ from portal.workspace.sites.queries import site_rows
 def dashboard():
     if current_user.operator is not None:  # an operator's user: its own page is its home
         return redirect(url_for("workspace.operator", ref=current_user.operator.ref))
+    if current_user.service_id is not None:  # a social worker: the referrals of its service
+        return redirect(url_for("referrals.inbox"))
     require("list_operators")
     overviews = operators_overview(operators_seen_by(current_user), rules.today())
     return render_template("workspace/operators.html", bassin=current_user.bassin_efe, overviews=overviews,

@@ -49,7 +49,10 @@ def test_users_list_shows_every_account(app, people):
         ["admin@example.org", "admin", "-", "yes", "yes"],
         ["coord@example.org", "coordinator", "Namur", "yes", "yes"],
         ["a@example.org", "operator", "op-a", "no", "yes"],
-        ["b@example.org", "operator", "op-b", "no", "yes"]]
+        ["b@example.org", "operator", "op-b", "no", "yes"],
+        ["worker-a2@example.org", "social_worker", "svc-namur", "yes", "yes"],
+        ["worker-a@example.org", "social_worker", "svc-namur", "yes", "yes"],
+        ["worker-b@example.org", "social_worker", "svc-liege", "yes", "yes"]]
     assert all(line.endswith("never") for line in lines[1:])
 
 

@@ -10,6 +10,7 @@ from portal.accounts.onboarding import (
     decided_signups,
     pending_signups,
     reject_signup,
+    service_for_signup,
 )
 from portal.accounts.services import AccountError
 from portal.db import utc_now
@@ -32,7 +33,8 @@ def _render_signups(reject_forms=None, status=200):
         forms.setdefault(item.id, RejectForm(formdata=None, prefix=f"r{item.id}"))
     return render_template("workspace/signups/list.html", bassin=current_user.bassin_efe, pending=pending,
                            decided=decided_signups(reviewed), reject_forms=forms, action_form=ConfirmForm(),
-                           now=utc_now(), done=request.args.get("done")), status
+                           now=utc_now(), done=request.args.get("done"),
+                           service_for_signup=service_for_signup), status
 
 
 @bp.get("/demandes")
