@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app, url_for
 from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from portal import labels
@@ -27,8 +28,12 @@ def site_settings() -> dict[str, Any]:
         "site_name": "Passerelle",
         "tile_url": current_app.config["TILE_URL"],
         "tile_attribution": current_app.config["TILE_ATTRIBUTION"],
-        # Fetched by search.js only when a map is shown.
+        # Fetched by search.js only when a map is shown; the messages are map.js's words.
         "map_assets": {
+            "messages": {
+                "tiles_error": _("The map cannot load. The list shows every course."),
+                "tiles_error_single": _("The map cannot load. The address is written on this page."),
+            },
             "css": [url_for("core.vendor", lib="leaflet", filename="leaflet.css"),
                     url_for("core.vendor", lib="markercluster", filename="MarkerCluster.css"),
                     url_for("core.vendor", lib="markercluster", filename="MarkerCluster.Default.css")],

@@ -157,7 +157,7 @@ def test_a_title_with_markup_does_not_blank_the_course_page(open_page, live_serv
     goto(page, watch, live_server(f"/cours/{comment_title_course}"))
     assert page.locator("h1").inner_text() == "Cours <!--<script>"
     assert page.locator("footer.site-footer").is_visible()
-    assert page.locator("table.entries, .course-grid").first.is_visible()
+    assert page.locator(".entry-cards, .course-grid").first.is_visible()
     data = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
     assert data["name"] == "Cours <!--<script>"
     watch.assert_clean()
