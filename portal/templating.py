@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, g, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -16,7 +16,8 @@ from portal.search import forms
 
 
 def register_templating(app: Flask) -> None:
-    app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels)
+    app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels,
+                                 first_use=first_use)
     app.context_processor(site_settings)
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")
@@ -42,6 +43,15 @@ def site_settings() -> dict[str, Any]:
                    url_for("static", filename="js/map.js")],
         },
     }
+
+
+def first_use(key: str) -> bool:
+    """True the first time this response asks for ``key``: an icon is drawn once per page."""
+    used = g.setdefault("drawn_symbols", set())
+    if key in used:
+        return False
+    used.add(key)
+    return True
 
 
 def as_written(text: str | None) -> Markup:

@@ -198,7 +198,8 @@ def test_the_course_page_starts_with_call_address_and_registration(open_page, li
 # -- 200 % text, whole words ---------------------------------------------------------------------------
 WORDS_CUT = """() => {
   const cut = [];
-  const skip = "a[href^='mailto:'], a[href^='http'], .web-address, .visually-hidden, [hidden], script, .leaflet-container";
+  const skip = "a[href^='mailto:'], a[href^='http'], .web-address, .visually-hidden, [hidden], script, "
+    + ".leaflet-container";
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const element = node.parentElement;
