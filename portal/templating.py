@@ -17,7 +17,7 @@ from portal.search import forms
 
 def register_templating(app: Flask) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels,
-                                 first_use=first_use)
+                                 symbol=symbol, symbols_used=symbols_used)
     app.context_processor(site_settings)
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")
@@ -45,13 +45,15 @@ def site_settings() -> dict[str, Any]:
     }
 
 
-def first_use(key: str) -> bool:
-    """True the first time this response asks for ``key``: an icon is drawn once per page."""
-    used = g.setdefault("drawn_symbols", set())
-    if key in used:
-        return False
-    used.add(key)
-    return True
+def symbol(key: str) -> str:
+    """``key``, noted as used by this page: the page draws each symbol it used once, at its end."""
+    g.setdefault("used_symbols", set()).add(key)
+    return key
+
+
+def symbols_used(prefix: str) -> list[str]:
+    """The symbols this page used that start with ``prefix`` (without it), in order."""
+    return sorted(key[len(prefix):] for key in g.get("used_symbols", ()) if key.startswith(prefix))
 
 
 def as_written(text: str | None) -> Markup:

@@ -266,6 +266,22 @@ def test_the_map_has_its_messages_and_its_clusters_in_the_legend(client):
     assert assets["messages"]["tiles_error_single"].startswith("La carte ne peut pas s'afficher.")
 
 
+# -- icons drawn once ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/", "/?near=5000&radius_km=25", "/cours/nam-fle", "/cours/nam-fle/imprimer",
+                                  "/embed?bassin=Namur", "/nulle-part"])
+def test_every_icon_is_drawn_once_and_found(client, path):
+    load_offer()
+    response = client.get(path)
+    doc = parse(response.get_data(as_text=True))
+    used = {use["href"] for use in doc.select("svg.icon use")}
+    symbols = [symbol["id"] for symbol in doc.select("svg.icon-sprite symbol")]
+    assert used == {"#" + name for name in symbols}
+    assert used or path == "/nulle-part"
+    assert len(symbols) == len(set(symbols))
+    # The shapes are in the sprite only, once per icon.
+    assert all(shape.parent.tag == "symbol" for shape in doc.select("body path"))
+
+
 # -- page weight -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["fr", "ar", "ti"])
 @pytest.mark.parametrize("name, params", [("home", {}), ("results", RESULTS)])
