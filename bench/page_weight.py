@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Page weight of the public search: the HTML of a page as first loaded plus every style,
-script and image it references, and the map's files fetched on demand. Prints figures.
+script and image it references, in French, Arabic and Tigrinya, and the map's files fetched on
+demand. Prints figures (tests/search/test_phone.py holds the budget).
 
     .venv/bin/python bench/page_weight.py
 Uses a temporary SQLite database with the demo offer; today fixed at the demo's reference date.
@@ -27,6 +28,9 @@ PAGES = {
     "results (Namur, 15 km, A2)": "/?near=Namur&radius_km=15&level=A2",
     "results (all of Wallonia, 20 cards)": "/?sort=title",
 }
+# Latin, Arabic (right to left) and Ge'ez letters: UTF-8 takes two or three bytes a letter.
+LANGUAGES = ("fr", "ar", "ti")
+BUDGET = "≤ 150 KB and ≤ 15 requests"
 
 
 class References(HTMLParser):
@@ -57,20 +61,23 @@ def main() -> None:
             db.create_all()
             import_offer(demo_document(REFERENCE_DATE), get_gazetteer(), REFERENCE_DATE)
         client = app.test_client()
-        print(f"{'page':40} {'requests':>8} {'bytes':>9}  (HTML + referenced CSS/JS/images)")
+        print(f"{'page':40} {'lang':>4} {'requests':>8} {'bytes':>9}  (HTML + referenced CSS/JS/images; "
+              f"first load {BUDGET})")
         map_assets: dict = {}
         for name, path in PAGES.items():
-            response = client.get(path)
-            parser = References()
-            parser.feed(response.get_data(as_text=True))
-            urls = list(dict.fromkeys(parser.urls))
-            sizes = [len(response.data)] + [len(client.get(url).data) for url in urls]
-            map_assets = parser.map_assets or map_assets
-            print(f"{name:40} {len(sizes):8d} {sum(sizes):9,d}")
+            for lang in LANGUAGES:
+                separator = "&" if "?" in path else "?"
+                response = client.get(path + (f"{separator}lang={lang}" if lang != "fr" else ""))
+                parser = References()
+                parser.feed(response.get_data(as_text=True))
+                urls = list(dict.fromkeys(parser.urls))
+                sizes = [len(response.data)] + [len(client.get(url).data) for url in urls]
+                map_assets = parser.map_assets or map_assets
+                print(f"{name:40} {lang:>4} {len(sizes):8d} {sum(sizes):9,d}")
         if map_assets:
             urls = map_assets["css"] + map_assets["js"]
             size = sum(len(client.get(url).data) for url in urls)
-            print(f"{'map, when shown (without tiles, data)':40} {len(urls):8d} {size:9,d}")
+            print(f"{'map, when shown (without tiles, data)':40} {'':>4} {len(urls):8d} {size:9,d}")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, g, url_for
 from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from portal import i18n, labels
@@ -29,7 +30,8 @@ def register_templating(app: Flask) -> None:
                                  referral_entry=referral_queries.referral_entry,
                                  referrals_waiting=referral_queries.waiting_count,
                                  referral_status=referral_words.referral_status,
-                                 language_name=referral_words.language_name)
+                                 language_name=referral_words.language_name,
+                                 symbol=symbol, symbols_used=symbols_used)
     app.context_processor(lambda: {**site_settings(), **i18n.language_context()})
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")
@@ -41,8 +43,12 @@ def site_settings() -> dict[str, Any]:
         "site_name": "Passerelle",
         "tile_url": current_app.config["TILE_URL"],
         "tile_attribution": current_app.config["TILE_ATTRIBUTION"],
-        # Fetched by search.js only when a map is shown.
+        # Fetched by search.js only when a map is shown; the messages are map.js's words.
         "map_assets": {
+            "messages": {
+                "tiles_error": _("The map cannot load. The list shows every course."),
+                "tiles_error_single": _("The map cannot load. The address is written on this page."),
+            },
             "css": [url_for("core.vendor", lib="leaflet", filename="leaflet.css"),
                     url_for("core.vendor", lib="markercluster", filename="MarkerCluster.css"),
                     url_for("core.vendor", lib="markercluster", filename="MarkerCluster.Default.css")],
@@ -51,6 +57,17 @@ def site_settings() -> dict[str, Any]:
                    url_for("static", filename="js/map.js")],
         },
     }
+
+
+def symbol(key: str) -> str:
+    """``key``, noted as used by this page: the page draws each symbol it used once, at its end."""
+    g.setdefault("used_symbols", set()).add(key)
+    return key
+
+
+def symbols_used(prefix: str) -> list[str]:
+    """The symbols this page used that start with ``prefix`` (without it), in order."""
+    return sorted(key[len(prefix):] for key in g.get("used_symbols", ()) if key.startswith(prefix))
 
 
 def as_written(text: str | None) -> Markup:

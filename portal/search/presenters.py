@@ -7,13 +7,14 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
-from flask_babel import format_date
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 
 from portal import labels
 from portal.offer import rules
-from portal.offer.models import Course, Entry
+from portal.offer.models import Course, Entry, Operator, Site
 from portal.search.filters import CourseFilters, query_values
 from portal.search.queries import CourseHit
 
@@ -168,3 +169,35 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 def json_for_script(data: Any) -> str:
     """JSON to put inside a ``<script>`` element as it is: no ``<``, ``>`` or ``&`` left."""
     return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE)
+
+
+def count_button_labels() -> dict[str, str]:
+    """"Show N courses" in each plural category of the page's language, as CLDR (and the
+    browser's ``Intl.PluralRules``) names them, "{n}" standing for the number: search.js picks
+    the one for the count it gets."""
+    plural_form = get_locale().plural_form
+    found: dict[str, str] = {}
+    # Arabic's six categories all occur below 103; French's "many" is for millions.
+    for n in (*range(200), 1_000, 1_000_000):
+        category = plural_form(n)
+        if category not in found:
+            found[category] = ngettext("Show %(count)s course", "Show %(count)s courses", n, count="{n}")
+    return found
+
+
+@dataclass(frozen=True)
+class MapLinks:
+    app: str  # geo: URI, opened by the phone's own map application
+    web: str  # the same place on openstreetmap.org, for devices without one
+
+
+OPENSTREETMAP = "https://www.openstreetmap.org/"
+
+
+def map_links(site: Site, operator: Operator) -> MapLinks:
+    """Links that open the course's place in a map, never loaded by the page itself (no third
+    party learns of a visit unless the person follows one)."""
+    lat, lon = f"{site.lat:.6f}", f"{site.lon:.6f}"
+    label = quote(site.name or operator.name, safe="")
+    return MapLinks(app=f"geo:{lat},{lon}?q={lat},{lon}({label})",
+                    web=f"{OPENSTREETMAP}?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")

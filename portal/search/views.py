@@ -12,8 +12,16 @@ from portal.geo.gazetteer import get_gazetteer
 from portal.offer import codes, rules
 from portal.permissions import public
 from portal.search import forms, places
+from portal.search.back import back_link, back_value, checked_back
 from portal.search.filters import PARAMETERS, InvalidFilters, parse_filters
-from portal.search.presenters import chips_for, course_json_ld, entry_rows, json_for_script
+from portal.search.presenters import (
+    chips_for,
+    count_button_labels,
+    course_json_ld,
+    entry_rows,
+    json_for_script,
+    map_links,
+)
 from portal.search.queries import describe, find_visible_course, other_courses_nearby, search_courses
 from portal.security import allow_framing, tile_origin
 from portal.urls import public_url_for
@@ -86,6 +94,8 @@ def _render_search(template: str, **extra):
         start_choices=forms.start_choices(today, values.get("start_until")),
         bassins=get_gazetteer().bassins, forms=forms, codes=codes,
         geojson_url=_geojson_url(request.args),
+        back=back_value(page_arguments(request.args).items(multi=True)),
+        count_url=url_for("api.courses", lang=None), count_labels=count_button_labels(),
         **extra,
     ), status
 
@@ -135,11 +145,13 @@ def _course_context(ref: str) -> dict:
         abort(404)
     hit = describe(found, today)
     course_url = public_url_for("search.course", ref=ref)
+    back = checked_back(request.args.get("back"))
     return {
         "hit": hit, "course": found, "today": today, "forms": forms,
         "entries": entry_rows(found, today),
         "others": other_courses_nearby(found, today),
         "course_url": course_url, "json_ld": json_for_script(course_json_ld(hit, course_url)),
+        "back": back, "back_url": back_link(back), "map_links": map_links(found.site, found.operator),
     }
 
 

@@ -36,7 +36,7 @@ def test_page_has_no_axe_violation(open_page, live_server, name, width):
         path = _course_path(page, watch, live_server)
     elif name == "print":
         goto(page, watch, live_server(_course_path(page, watch, live_server)))
-        path = page.locator("a[href$='/imprimer']").get_attribute("href")
+        path = page.locator("a[href*='/imprimer']").get_attribute("href")
     goto(page, watch, live_server(path), status=status)
     if width >= 1280:
         wait_for_maps(page)

@@ -82,14 +82,15 @@ def test_course_page_and_print_view(client, offer):
     doc = page(client, "/cours/closed")
     top = doc.one("header.course-header")
     assert "Inscriptions closes" in words(top.one("p.when"))
-    rows = doc.select("table.entries tbody tr")
-    assert [row["class"] for row in rows] == ["entry-closed"]
+    rows = doc.select("ul.entry-cards li.entry-card")
+    assert [row["class"] for row in rows] == ["entry-card entry-closed"]
     assert "Inscriptions closes" in words(rows[0])
 
     doc = page(client, "/cours/open-until", lang="en")
     top = doc.one("header.course-header")
     assert words(top.one("p.deadline")) == "Register before December 17, 2026"
-    assert [row["class"] for row in doc.select("table.entries tbody tr")] == ["entry-closed", "entry-open"]
+    assert [row["class"] for row in doc.select("ul.entry-cards li")] == ["entry-card entry-closed",
+                                                                       "entry-card entry-open"]
 
     doc = page(client, "/cours/closed/imprimer")
     sheet = words(doc.one("article.print-sheet"))

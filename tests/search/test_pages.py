@@ -201,7 +201,8 @@ def test_search_page_is_in_french_by_default(client):
     assert doc.one("h1").text
     assert doc.one("main#main")
     form = doc.one("form.search-form")
-    assert (form.get("method"), form.get("action")) == ("get", "/")
+    # The results are where a submitted search lands (a phone shows them first).
+    assert (form.get("method"), form.get("action")) == ("get", "/#results")
     assert doc.one("label[for=near]") and doc.one("input#near[name=near]")
 
 
@@ -433,9 +434,11 @@ def test_cards_are_the_api_results_in_the_same_order(client, params):
     assert set(card_refs(doc)) <= VISIBLE
     if data["total"]:
         assert re.search(rf"(?<!\d){data['total']}(?!\d)", heading(doc)), heading(doc)
-    # Each card links to its course page.
+    # Each card links to its course page, which links back to this search.
     for ref in card_refs(doc):
-        assert card(doc, ref).select_one(f"a[href=/cours/{ref}]")
+        link = card(doc, ref).one("h3.card-title a")
+        assert urlsplit(link["href"]).path == f"/cours/{ref}"
+        assert query_of(link["href"]) == ([("back", urlencode(pairs(params)))] if params else [])
 
 
 def test_result_count_heading(client):
@@ -629,7 +632,7 @@ def test_course_page(client):
     assert "https://a.example.org" in links
     assert "/cours/nam-ran/imprimer" in links
     # Entries, conditions and the operator's other courses.
-    assert doc.select("table.entries tbody tr.entry-waiting_list")
+    assert doc.select("ul.entry-cards li.entry-card.entry-waiting_list")
     other_refs = [c["data-ref"] for c in doc.select("section.others article.card")]
     assert other_refs and set(other_refs) <= VISIBLE and "nam-ran" not in other_refs
     assert all(ref in {"nam-fle", "nam-alpha", "jam-fle", "gem-alpha-nf", "nam-full"} for ref in other_refs)
@@ -731,7 +734,7 @@ def test_embed(client):
     assert card_refs(doc) == api_refs(client, {"bassin": "Namur"})
     # Every page link leaves the iframe (a phone number is dialled, not opened).
     assert all(a.get("target") == "_blank" for a in doc.select("article.card a") if not a["href"].startswith("tel:"))
-    assert doc.one("form.search-form").get("action") == "/embed"
+    assert doc.one("form.search-form").get("action") == "/embed#results"
     back = [a["href"] for a in doc.select("a[href]") if urlsplit(a["href"]).netloc == HOST]
     assert back == [f"https://{HOST}/?bassin=Namur"]  # the full portal, same query
     _, full = follow(client, back[0])

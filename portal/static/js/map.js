@@ -69,6 +69,31 @@
     card.scrollIntoView({ behavior: "smooth", block: "nearest" });
   }
 
+  // Tiles come from another server: when none of a view's tiles loads (server down, blocked by a
+  // network or a browser setting), say so in text above the map instead of a grey square.
+  function watchTiles(tiles, panel, container) {
+    var assets = JSON.parse(panel.getAttribute("data-assets") || "{}");
+    var messages = assets.messages || {};
+    var text = panel.hasAttribute("data-single") ? messages.tiles_error_single : messages.tiles_error;
+    var message = document.createElement("p");
+    message.className = "map-message";
+    message.setAttribute("role", "status");
+    message.setAttribute("data-map-message", "");
+    message.hidden = true;
+    container.parentNode.insertBefore(message, container);
+    var failed = 0;
+    var loaded = 0;
+    tiles.on("loading", function () { failed = 0; loaded = 0; });
+    tiles.on("tileerror", function () { failed += 1; });
+    tiles.on("tileload", function () { loaded += 1; });
+    // "load": every tile of the view has loaded or failed.
+    tiles.on("load", function () {
+      var broken = failed > 0 && loaded === 0;
+      message.hidden = !broken;
+      message.textContent = broken ? (text || "") : "";
+    });
+  }
+
   function init(panel) {
     var container = panel.querySelector("[data-map]");
     container.hidden = false;
@@ -79,9 +104,11 @@
     var rtl = document.documentElement.dir === "rtl";
     L.control.zoom({ position: rtl ? "topright" : "topleft" }).addTo(map);
     if (rtl) { map.attributionControl.setPosition("bottomleft"); }
-    L.tileLayer(panel.getAttribute("data-tiles"), {
+    var tiles = L.tileLayer(panel.getAttribute("data-tiles"), {
       attribution: panel.getAttribute("data-attribution"), maxZoom: 18
-    }).addTo(map);
+    });
+    watchTiles(tiles, panel, container);
+    tiles.addTo(map);
     var lat = parseFloat(panel.getAttribute("data-lat"));
     var lon = parseFloat(panel.getAttribute("data-lon"));
     var hasPlace = !isNaN(lat) && !isNaN(lon);

@@ -68,6 +68,142 @@
     document.querySelectorAll("details[data-open-wide]").forEach(function (details) { details.open = true; });
   }
 
+  // While the form is being changed, the list below is for the previous choices: say so, and let
+  // the button count the courses of the new choices (the API, one item per page; the latest
+  // request only). Without this file the button simply searches.
+  var form = document.querySelector("form.search-form[data-count-url]");
+  var results = document.querySelector("section.results");
+  if (form && results) { watchEdits(form, results); }
+
+  function defaultValue(control) {
+    if (control.tagName === "SELECT") {
+      var options = Array.prototype.slice.call(control.options);
+      var chosen = options.filter(function (option) { return option.defaultSelected; });
+      return (chosen[0] || options[0] || { value: "" }).value;
+    }
+    if (control.type === "checkbox" || control.type === "radio") { return control.defaultChecked; }
+    return control.defaultValue;
+  }
+
+  function currentValue(control) {
+    if (control.type === "checkbox" || control.type === "radio") { return control.checked; }
+    return control.value;
+  }
+
+  // Edited = a control differs from what the page was made with (a browser that restores the
+  // form after "back" counts too; choosing the first values again is not an edit).
+  function isEdited(form) {
+    return Array.prototype.some.call(form.elements, function (control) {
+      if (!control.name || control.type === "submit" || control.type === "button") { return false; }
+      return currentValue(control) !== defaultValue(control);
+    });
+  }
+
+  function countQuery(form) {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      if (String(value).trim() !== "") { params.append(key, value); }
+    });
+    if (!params.get("near")) {
+      // Without a place the page ignores a distance and "nearest first"; the API refuses them.
+      params.delete("radius_km");
+      if (params.get("sort") === "distance") { params.delete("sort"); }
+    }
+    params.set("per_page", "1");
+    return params.toString();
+  }
+
+  function countLabel(labels, total) {
+    var category = "other";
+    try { category = new Intl.PluralRules(document.documentElement.lang).select(total); } catch (e) { /* other */ }
+    return (labels[category] || labels.other || "").replace("{n}", String(total));
+  }
+
+  function watchEdits(form, results) {
+    var button = form.querySelector("[data-show-count]");
+    var note = results.querySelector("[data-stale-note]");
+    var labels = JSON.parse(form.getAttribute("data-count-labels") || "{}");
+    var searchLabel = button ? button.textContent : "";
+    var timer = null;
+    var pending = null;
+    // The line above the list has the form's button too: no need to scroll back to the form.
+    var copy = null;
+
+    function setLabel(text) {
+      if (button) { button.textContent = text; }
+      if (copy) { copy.textContent = text; }
+    }
+
+    function count() {
+      if (pending) { pending.abort(); }
+      pending = new AbortController();
+      var signal = pending.signal;
+      fetch(form.getAttribute("data-count-url") + "?" + countQuery(form), {
+        headers: { Accept: "application/json" }, signal: signal
+      }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (data) {
+        if (signal.aborted) { return; }
+        setLabel(data && typeof data.total === "number" ? countLabel(labels, data.total) : searchLabel);
+      }).catch(function () {
+        if (!signal.aborted) { setLabel(searchLabel); }
+      });
+    }
+
+    function update() {
+      var edited = isEdited(form);
+      results.classList.toggle("is-stale", edited);
+      if (edited && !note.firstChild) {
+        var line = document.createElement("p");
+        line.className = "stale-note";
+        line.textContent = note.getAttribute("data-text") + " ";
+        copy = document.createElement("button");
+        copy.type = "submit";
+        copy.className = "button-secondary";
+        copy.setAttribute("form", form.id);
+        copy.textContent = button ? button.textContent : searchLabel;
+        line.appendChild(copy);
+        note.appendChild(line);
+      } else if (!edited) {
+        note.textContent = "";
+        copy = null;
+      }
+      clearTimeout(timer);
+      if (!edited) {
+        if (pending) { pending.abort(); }
+        setLabel(searchLabel);
+        return;
+      }
+      timer = setTimeout(count, 350);
+    }
+
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+    window.addEventListener("pageshow", update);
+    update();
+  }
+
+  // "Back to the search": when the search is the page we came from, go back in the history, which
+  // also returns to where the list was scrolled. Otherwise the link leads to that search.
+  function sameSearch(one, other) {
+    function key(address) {
+      var url = new URL(address, window.location.href);
+      var items = [];
+      url.searchParams.forEach(function (value, name) { if (value.trim() !== "") { items.push(name + "=" + value); } });
+      return url.origin + url.pathname + "?" + items.sort().join("&");
+    }
+    try { return key(one) === key(other); } catch (e) { return false; }
+  }
+  var back = document.querySelector("a[data-back]");
+  if (back && document.referrer && window.history.length > 1) {
+    back.addEventListener("click", function (event) {
+      if (sameSearch(document.referrer, back.href)) {
+        event.preventDefault();
+        window.history.back();
+      }
+    });
+  }
+
   // Sort: apply as soon as a choice is made.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     var button = select.form.querySelector("[data-autosubmit-button]");
