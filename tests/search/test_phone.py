@@ -279,7 +279,7 @@ def test_every_icon_is_drawn_once_and_found(client, path):
     assert used or path == "/nulle-part"
     assert len(symbols) == len(set(symbols))
     # The shapes are in the sprite only, once per icon.
-    assert all(shape.parent.tag == "symbol" for shape in doc.select("body path"))
+    assert all(any(node.tag == "symbol" for node in shape.ancestors()) for shape in doc.select("body path"))
 
 
 # -- page weight -------------------------------------------------------------------------------------
