@@ -27,10 +27,13 @@ from portal.permissions import (
 from tests.people import LOGIN, check_matrix, make_people, over_matrix, signed_in_client
 
 # The public pages besides the search, its API and files: "use my position", signing in, asking for an account,
-# answering an invitation, resetting a password; the guided route.
+# answering an invitation, resetting a password; the guided route; a selection's sheet, short link and
+# calendar.
 PUBLIC_PAGES = {"/", "/embed", "/lieu-proche", "/healthz", "/favicon.ico", "/connexion", "/connexion/code",
                 "/inscription", "/invitation/<token>", "/mot-de-passe-oublie", "/mot-de-passe/<token>",
-                "/trouver", "/trouver/<slug>", "/trouver/resultats"}
+                "/trouver", "/trouver/<slug>", "/trouver/resultats",
+                "/selection", "/selection/lien-court", "/selection/partager/<code>", "/selection/calendrier.ics",
+                "/s/<code>"}
 # Endpoints that serve files, not views of ours.
 NOT_VIEWS = {"static"}
 
