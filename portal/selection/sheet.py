@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import segno
-from babel import Locale
 from babel.lists import format_list
 from flask import render_template
 from flask_babel import force_locale, format_date
@@ -22,6 +21,7 @@ from portal import labels
 from portal.i18n import BY_CODE, DEFAULT, Language
 from portal.offer.models import Course
 from portal.search.queries import CourseHit, describe
+from portal.search.reception import reception_sentence
 from portal.urls import public_url_for
 
 # The URL parameter naming the person's language (the page's own language is ``lang``).
@@ -58,12 +58,6 @@ def person_language(raw: str | None, page: Language) -> tuple[Language, bool]:
         return page, False
     language = BY_CODE.get(raw.strip())
     return (language, False) if language is not None else (page, True)
-
-
-def language_names(codes: Sequence[str], locale: str) -> list[str]:
-    """ISO 639-1 codes as the language ``locale`` names them ("ar" → "arabe" in French)."""
-    names = Locale.parse(locale).languages
-    return [names.get(code, code) for code in codes]
 
 
 def qr_svg(url: str) -> Markup:
@@ -108,10 +102,11 @@ def columns_of(hit: CourseHit, languages: Sequence[Language], today: dt.date) ->
                 "days": _listed([labels.DAYS[day] for day in course.days], language.locale),
                 "parts": _listed([labels.PARTS_OF_DAY[part].in_sentence for part in course.parts_of_day],
                                  language.locale),
-                "reception": _listed(language_names(course.site.reception_languages, language.locale),
-                                     language.locale),
             }
-            columns.append(Markup(render_template("selection/_facts.html", hit=hit, today=today, lists=lists)))
+            # The reception's languages, the column's own language first when it is spoken there.
+            reception = reception_sentence(course.site.reception_languages, own=language.code.split("-")[0])
+            columns.append(Markup(render_template("selection/_facts.html", hit=hit, today=today, lists=lists,
+                                                  reception=reception)))
     return tuple(columns)
 
 
