@@ -93,6 +93,7 @@ def register_extensions(app: Flask) -> None:
     from portal.offer import history, models  # noqa: F401
     from portal.referrals import models as referral_models  # noqa: F401
     from portal.reminders import models as reminder_models  # noqa: F401
+    from portal.selection import models as selection_models  # noqa: F401
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
@@ -108,6 +109,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.guide import views as guide_views
     from portal.referrals import bp as referrals_bp
     from portal.search import views as search_views
+    from portal.selection import bp as selection_bp
+    from portal.selection.refs import register_selection
     from portal.workspace import bp as workspace_bp
 
     app.register_blueprint(core_bp)
@@ -119,6 +122,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workspace_bp)
     app.register_blueprint(bulk_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(selection_bp)
+    # After core's: the selection is resolved once the public time limit is set.
+    register_selection(app)
 
 
 def register_cli(app: Flask) -> None:

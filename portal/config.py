@@ -78,6 +78,9 @@ class Config:
     IMPORT_PARSE_TIMEOUT_SECONDS = float(os.environ.get("IMPORT_PARSE_TIMEOUT_SECONDS", "25"))
     # Imports per account: 10 rather than 5, since fixing a refused file takes a few tries.
     IMPORT_RATE_LIMIT = os.environ.get("IMPORT_RATE_LIMIT", "10 per hour")
+    # Short links to a selection made per visitor address (a social worker makes a few an hour;
+    # several share an office's address).
+    SHORT_LINK_RATE_LIMIT = os.environ.get("SHORT_LINK_RATE_LIMIT", "60 per hour")
     # One import at a time per machine: the web workers share a lock on this file.
     IMPORT_LOCK_FILE = os.environ.get("IMPORT_LOCK_FILE", str(INSTANCE_DIR / "import.lock"))
 

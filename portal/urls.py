@@ -35,7 +35,9 @@ def check_public_url(app: Flask) -> None:
 
 
 def public_url_for(endpoint: str, **values: Any) -> str:
-    """The absolute URL of ``endpoint`` at PUBLIC_URL (its scheme, host and path prefix)."""
+    """The absolute URL of ``endpoint`` at PUBLIC_URL (its scheme, host and path prefix). It never
+    carries the visitor's selection of courses (absolute links are copied and shared)."""
+    values.setdefault("sel", None)
     parts = urlsplit(current_app.config["PUBLIC_URL"])
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path.rstrip("/") or "/",
                                        url_scheme=parts.scheme)

@@ -21,6 +21,8 @@ PAGES = {
     "course-rolling": ("/cours/rolling", 200),
     "print": ("/cours/fixed/imprimer", 200),
     "embed": ("/embed?near=5000", 200),
+    "results-with-selection": ("/?near=5000&sel=fixed,rolling", 200),
+    "selection-sheet": ("/selection?sel=fixed,rolling&person=uk", 200),
     "not-found": ("/cours/nothing-here", 404),
     "guide-first": ("/trouver", 200),
     "guide-read": ("/trouver/lire?speak=well", 200),

@@ -29,10 +29,13 @@ from tests.people import LOGIN, check_matrix, make_people, over_matrix, signed_i
 from tests.referrals.helpers import REFERRAL_A, REFERRAL_B, make_matrix_referrals
 
 # The public pages besides the search, its API and files: "use my position", signing in, asking for an account
-# (an organisation, or a social worker's service), answering an invitation, resetting a password; the guided route.
+# (an organisation, or a social worker's service), answering an invitation, resetting a password; the guided
+# route; a selection's sheet, short link and calendar.
 PUBLIC_PAGES = {"/", "/embed", "/lieu-proche", "/healthz", "/favicon.ico", "/connexion", "/connexion/code",
                 "/inscription", "/inscription/orientation", "/invitation/<token>", "/mot-de-passe-oublie",
-                "/mot-de-passe/<token>", "/trouver", "/trouver/<slug>", "/trouver/resultats"}
+                "/mot-de-passe/<token>", "/trouver", "/trouver/<slug>", "/trouver/resultats",
+                "/selection", "/selection/lien-court", "/selection/partager/<code>", "/selection/calendrier.ics",
+                "/s/<code>"}
 # Endpoints that serve files, not views of ours.
 NOT_VIEWS = {"static"}
 

@@ -1,7 +1,7 @@
 """referrals: services, social workers, referrals, anonymous counts
 
 Revision ID: 0013_referrals
-Revises: 0011_languages
+Revises: 0012_short_links
 Create Date: 2026-11-30 14:27:28.690235
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_referrals'
-down_revision = '0011_languages'
+down_revision = '0012_short_links'
 branch_labels = None
 depends_on = None
 

@@ -81,6 +81,12 @@ def _purge(now: dt.datetime) -> str:
     return "; ".join((purge_runs(now), purge_outbox(now), purge_counters(now)))
 
 
+def _purge_short_links(now: dt.datetime) -> str:
+    from portal.selection.services import purge_short_links
+
+    return purge_short_links(now)
+
+
 JOBS: tuple[Job, ...] = (
     Job("derived_dates", "Recompute each course's next start for the new day (the 'soonest start' sort).",
         _refresh_derived_dates, daily_at=dt.time(0, 0)),
@@ -94,6 +100,8 @@ JOBS: tuple[Job, ...] = (
     Job("outbox", "Send the e-mails waiting in the outbox; retry those that failed.", _deliver_mail,
         every=dt.timedelta(0), lease=dt.timedelta(minutes=10)),
     Job("purge", "Forget old job runs, sent e-mails and sign-in counters.", _purge, daily_at=dt.time(3, 0)),
+    Job("short_links", "Delete the short links to selections whose six months are over.", _purge_short_links,
+        daily_at=dt.time(3, 15)),
 )
 
 

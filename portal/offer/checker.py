@@ -14,7 +14,7 @@ from portal.offer.exchange import json_number
 
 # The exchange format: "at most 200, then the report says that validation stopped".
 MAX_PROBLEMS = 200
-_REF = re.compile(r"^[a-z0-9][a-z0-9._:-]{0,119}$")
+REF_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._:-]{0,119}$")
 
 
 class ValidationStopped(Exception):
@@ -71,7 +71,7 @@ class Checker:
         if value is None:
             return None
         value = ref_key(value)
-        if not _REF.match(value):
+        if not REF_PATTERN.match(value):
             self.error(f"{path}.{key}", f"{shown(value)} is not a valid ref "
                        "(letters, digits, '.', '_', ':', '-')")
             return None

@@ -16,13 +16,14 @@ def visitor_language() -> str:
     return page_language().code.split("-")[0]
 
 
-def reception_sentence(languages: list[str]) -> str | None:
+def reception_sentence(languages: list[str], own: str | None = None) -> str | None:
     """"On parle arabe à l'accueil, et aussi anglais." in the page's language: the visitor's own
-    language first when the reception speaks it, then the others as the operator listed them;
-    None when the operator listed none (French goes without saying: listed only when listed)."""
+    language (``own``, an ISO 639-1 code; by default the page's) first when the reception speaks it,
+    then the others as the operator listed them; None when the operator listed none (French goes
+    without saying: listed only when listed)."""
     if not languages:
         return None
-    own = visitor_language()
+    own = own or visitor_language()
     others = [code for code in languages if code != own]
     if own not in languages:
         return _("At the reception, people speak %(languages)s.", languages=language_list(others))

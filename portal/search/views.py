@@ -28,9 +28,9 @@ from portal.urls import public_url_for
 
 bp = Blueprint("search", __name__)
 
-# Page-only parameters: the language, and the guided route's short-lived marker (portal.guide.note);
-# the rest are the API's.
-PAGE_PARAMETERS = ("lang", "guide")
+# Page-only parameters: the language, the selection (portal.selection) and the guided route's
+# short-lived marker (portal.guide.note); the rest are the API's.
+PAGE_PARAMETERS = ("lang", "sel", "guide")
 # Dropped by every link of the page: a changed search is no longer the guided route's.
 SHORT_LIVED = ("page", "guide")
 
@@ -42,8 +42,8 @@ def _page_url(args: MultiDict, **changes: str | None) -> str:
         if value is not None:
             items.append((key, value))
     endpoint = request.endpoint or "search.index"
-    # The language is among the items already: url_for must not add it a second time.
-    return url_for(endpoint, lang=None) + ("?" + urlencode(items) if items else "")
+    # The language and the selection are among the items already: url_for must not add them again.
+    return url_for(endpoint, lang=None, sel=None) + ("?" + urlencode(items) if items else "")
 
 
 def _geojson_url(args: MultiDict) -> str:
