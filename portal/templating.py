@@ -15,7 +15,10 @@ from portal.search import forms
 
 
 def register_templating(app: Flask) -> None:
-    app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels)
+    from portal.alerts.presenters import alert_urls
+
+    app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels,
+                                 alert_urls=alert_urls)
     app.context_processor(site_settings)
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")

@@ -27,9 +27,11 @@ from portal.permissions import (
 from tests.people import LOGIN, check_matrix, make_people, over_matrix, signed_in_client
 
 # The public pages besides the search, its API and files: signing in, asking for an account,
-# answering an invitation, resetting a password.
+# answering an invitation, resetting a password; asking for an alert, confirming and stopping it,
+# the feed of a search.
 PUBLIC_PAGES = {"/", "/embed", "/healthz", "/favicon.ico", "/connexion", "/connexion/code", "/inscription",
-                "/invitation/<token>", "/mot-de-passe-oublie", "/mot-de-passe/<token>"}
+                "/invitation/<token>", "/mot-de-passe-oublie", "/mot-de-passe/<token>",
+                "/alerte", "/alerte/confirmer/<token>", "/alerte/arreter/<token>", "/flux.atom"}
 # Endpoints that serve files, not views of ours.
 NOT_VIEWS = {"static"}
 

@@ -55,6 +55,13 @@ def _send_reminders(now: dt.datetime) -> str:
     return send_due_reminders(rules.today())
 
 
+def _send_alerts(now: dt.datetime) -> str:
+    from portal.alerts.services import run_alerts
+    from portal.offer import rules
+
+    return run_alerts(rules.today(), now).summary()
+
+
 def _deliver_mail(now: dt.datetime) -> str:
     from portal.mail.outbox import deliver_outbox
 
@@ -74,6 +81,8 @@ JOBS: tuple[Job, ...] = (
         _refresh_derived_dates, daily_at=dt.time(0, 0)),
     Job("reminders", "E-mail operators whose courses go stale or whose sessions all closed registrations.",
         _send_reminders, daily_at=dt.time(7, 0)),
+    Job("alerts", "E-mail each alert the entries that opened among its search's courses; forget ended alerts.",
+        _send_alerts, daily_at=dt.time(8, 0)),
     # After the jobs that write e-mails, so that they leave in the same run.
     Job("outbox", "Send the e-mails waiting in the outbox; retry those that failed.", _deliver_mail,
         every=dt.timedelta(0), lease=dt.timedelta(minutes=10)),
