@@ -22,6 +22,9 @@ PAGES = {
     "print": ("/cours/fixed/imprimer", 200),
     "embed": ("/embed?near=5000", 200),
     "not-found": ("/cours/nothing-here", 404),
+    "alert": ("/alerte?near=5000&radius_km=25&level=A1", 200),
+    "alert-bad-search": ("/alerte?level=B3", 400),
+    "alert-link-invalid": ("/alerte/arreter/not-a-link", 404),
 }
 
 

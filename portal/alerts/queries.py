@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer import rules
 from portal.offer.models import Course
-from portal.search.filters import MAX_PER_PAGE, PARAMETERS, CourseFilters, parse_filters
+from portal.search.filters import MAX_PER_PAGE, PARAMETERS, CourseFilters, InvalidFilters, parse_filters
 from portal.search.presenters import chips_for
 from portal.search.queries import search_courses
 
@@ -70,6 +70,14 @@ def describe(filters: CourseFilters) -> list[str]:
     """The search in words, one item per filter (the chips of the results page, in the current
     language); empty for a search without filters."""
     return [chip.label for chip in chips_for(filters, MultiDict(filters.args), lambda args, **changes: "")]
+
+
+def words_of(query: str) -> list[str]:
+    """An alert's search in words (nothing when it is no longer a valid search)."""
+    try:
+        return describe(search_of(query, rules.today()))
+    except InvalidFilters:
+        return []
 
 
 def joinable_matches(filters: CourseFilters) -> list[Match]:

@@ -27,6 +27,7 @@ from portal.alerts.queries import (
     query_of,
     same_alert,
     search_of,
+    words_of,
 )
 from portal.db import as_naive_utc, utc_now
 from portal.extensions import db
@@ -211,7 +212,7 @@ def tell(alert: Alert, matches: list[Match], today: dt.date, now: dt.datetime) -
         links = _links(alert)
         lang = _language_argument(alert)
         body = render_template(
-            "alerts/email/news.txt", alert=alert, words=describe(search_of(alert.query, today)), today=today,
+            "alerts/email/news.txt", alert=alert, words=words_of(alert.query), today=today,
             listed=[(match, url_for("search.course", ref=match.course.ref, lang=lang, _external=True))
                     for match in matches[:MAX_LISTED]], count=len(matches), more=len(matches) - MAX_LISTED, links=links)
         subject = ngettext("Passerelle: a course like your search opens",

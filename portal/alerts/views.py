@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from babel import Locale
 from flask import Response, current_app, render_template, request
 
 from portal.accounts.tokens import TokenError
@@ -13,7 +14,7 @@ from portal.alerts import bp
 from portal.alerts.feed import atom_feed
 from portal.alerts.forms import AlertForm
 from portal.alerts.presenters import alert_urls
-from portal.alerts.queries import describe, query_of, search_of
+from portal.alerts.queries import describe, query_of, words_of
 from portal.alerts.services import (
     CONFIRM,
     CONFIRM_HOURS,
@@ -32,7 +33,7 @@ from portal.offer import rules
 from portal.permissions import public
 from portal.search.filters import InvalidFilters, language_error, parse_filters
 from portal.search.queries import search_courses
-from portal.search.views import page_arguments
+from portal.search.views import PAGE_PARAMETERS, page_arguments
 
 FEED_PER_PAGE = 50  # entries of a feed unless per_page says otherwise
 
@@ -46,7 +47,7 @@ def _search():
     """The search of this page's URL, or its errors."""
     try:
         return parse_filters(page_arguments(request.args), get_gazetteer(), rules.today(),
-                             extra_parameters=("lang",)), []
+                             extra_parameters=PAGE_PARAMETERS), []
     except InvalidFilters as exc:
         return None, exc.errors
 
@@ -66,8 +67,15 @@ def new():
         return render_template("alerts/sent.html", email=form.email.data.strip(), hours=CONFIRM_HOURS,
                                search_url=search_url(query_of(filters), language, external=False))
     return render_template("alerts/new.html", form=form, words=describe(filters), months=LIFETIME_MONTHS,
+                           language_name=language_in_sentence(page_language().locale),
                            search_url=search_url(query_of(filters), language, external=False),
                            feed_url=alert_urls()["feed"]), 400 if request.method == "POST" else 200
+
+
+def language_in_sentence(locale: str) -> str:
+    """A language named in itself as inside a sentence ("français", not the switcher's "Français")."""
+    own = Locale.parse(locale)
+    return own.languages.get(locale) or own.get_display_name() or locale
 
 
 def _broken_link(expired: bool):
@@ -91,7 +99,7 @@ def confirm(token: str):
     elif alert.confirmed:
         outcome = "already"
     return render_template("alerts/confirm.html", alert=alert, outcome=outcome,
-                           words=describe(search_of(alert.query, rules.today())),
+                           words=words_of(alert.query),
                            search_url=search_url(alert.query, alert.language, external=False),
                            limit=current_app.config["ALERT_MAX_PER_ADDRESS"]), 409 if outcome == "too_many" else 200
 

@@ -25,6 +25,7 @@ def test_the_page_shows_the_search_in_words_and_the_form(client, offer):
                                                                           "Level A2"]
     assert page.one("form input[name=email]").get("type") == "email"
     assert "The e-mails are in English." in page.text
+    assert "Les e-mails sont en français." in parse(client.get("/alerte?level=A2").get_data(as_text=True)).text
     assert page.one(".back a")["href"] == "/?level=A2&near=5000&radius_km=15&lang=en"
     assert "Set-Cookie" not in response.headers  # public pages set no cookie, even with a form
 

@@ -160,6 +160,9 @@ def test_a_search_that_is_no_longer_valid_is_skipped(client, offer, clock):
     db.session.commit()
     run = send()
     assert run.invalid == 1 and run.told == []
+    # Its links still work (it can be stopped), its search shown as nothing.
+    assert client.get(links_of(outbox()[0].body)[0]).status_code == 200
+    assert client.get(links_of(outbox()[0].body)[1]).status_code == 200 and alerts() == []
 
 
 def test_the_job_is_scheduled_before_the_outbox_and_runs(client, app, offer, clock):
