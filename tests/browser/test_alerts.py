@@ -43,7 +43,7 @@ def test_ask_confirm_and_stop_an_alert(open_page, live_server, width, javascript
         offer.click()
     assert page.url.startswith(live_server("/alerte?")) and "level=A2" in page.url
     assert page.locator(".alert-search .chip").count() == 3
-    suffix = "" if javascript else "-nojs"
+    suffix = "" if javascript else "-nojs"  # addresses of their own
     if javascript:
         _check(page, watch, "alert-form", width)
 
@@ -84,7 +84,10 @@ def test_ask_confirm_and_stop_an_alert(open_page, live_server, width, javascript
         _check(page, watch, "alert-stopped", width)
     goto(page, watch, live_server(confirm), status=404)
     assert page.locator("h1").inner_text() == "Ce lien ne fonctionne pas"
-    _check(page, watch, f"alert-link-invalid{suffix}", width)
+    if javascript:  # axe runs in the page: it needs JavaScript
+        _check(page, watch, "alert-link-invalid", width)
+    else:
+        watch.assert_clean()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
