@@ -88,6 +88,7 @@ def register_extensions(app: Flask) -> None:
 
     # Models must be imported for migrations and create_all to see them.
     from portal.accounts.models import User
+    from portal.alerts import models as alert_models  # noqa: F401
     from portal.jobs import models as job_models  # noqa: F401
     from portal.mail import models as mail_models  # noqa: F401
     from portal.offer import history, models  # noqa: F401
@@ -102,6 +103,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
+    from portal.alerts import bp as alerts_bp
     from portal.api import bp as api_bp
     from portal.bulk import bp as bulk_bp
     from portal.core import bp as core_bp
@@ -125,9 +127,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(selection_bp)
     # After core's: the selection is resolved once the public time limit is set.
     register_selection(app)
+    app.register_blueprint(alerts_bp)
+    csrf.exempt(alerts_bp)  # no session on public pages; a mail program's one-click stop has no token
 
 
 def register_cli(app: Flask) -> None:
+    from portal.alerts.cli import alerts_cli
     from portal.cli import demo_cli, jobs_cli, offer_cli, translate_cli, users_cli
     from portal.mail.cli import mail_cli
     from portal.referrals.cli import referrals_cli, services_cli
@@ -135,6 +140,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(referrals_cli)
     app.cli.add_command(services_cli)
+    app.cli.add_command(alerts_cli)
     app.cli.add_command(offer_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(demo_cli)

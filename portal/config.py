@@ -71,6 +71,12 @@ class Config:
     PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
     # Sign-up requests accepted per bassin in 24 hours (each one e-mails its coordinators).
     SIGNUP_DAILY_LIMIT = int(os.environ.get("SIGNUP_DAILY_LIMIT", "20"))
+    # E-mail alerts: each one asked sends a confirmation e-mail, so the form must not serve to mail
+    # strangers. Per visitor address (counted in RATELIMIT_STORAGE_URI), per e-mail address in 24
+    # hours, and alerts running per e-mail address.
+    ALERT_RATE_LIMIT = os.environ.get("ALERT_RATE_LIMIT", "5 per hour;20 per day")
+    ALERT_ADDRESS_DAILY_LIMIT = int(os.environ.get("ALERT_ADDRESS_DAILY_LIMIT", "3"))
+    ALERT_MAX_PER_ADDRESS = int(os.environ.get("ALERT_MAX_PER_ADDRESS", "10"))
     # Imported files are read by a child process with these limits (a real file needs a few MB and
     # well under a second); past them the file is refused as too complex.
     IMPORT_PARSE_MEMORY_MB = int(os.environ.get("IMPORT_PARSE_MEMORY_MB", "512"))

@@ -17,6 +17,7 @@ from portal.search.reception import desk_sentence, reception_sentence, visitor_l
 
 
 def register_templating(app: Flask) -> None:
+    from portal.alerts.presenters import alert_urls
     from portal.guide.note import guide_note  # the guide builds on the search, which formats with this module
     from portal.referrals import presenters as referral_words
     from portal.referrals import queries as referral_queries
@@ -31,7 +32,7 @@ def register_templating(app: Flask) -> None:
                                  referrals_waiting=referral_queries.waiting_count,
                                  referral_status=referral_words.referral_status,
                                  language_name=referral_words.language_name,
-                                 symbol=symbol, symbols_used=symbols_used)
+                                 symbol=symbol, symbols_used=symbols_used, alert_urls=alert_urls)
     app.context_processor(lambda: {**site_settings(), **i18n.language_context()})
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")

@@ -123,9 +123,9 @@ def test_each_code_has_a_pictogram_name():
         assert re.fullmatch(r"[a-z][a-z0-9-]*", item.pictogram), f"{name}.{item.code}: {item.pictogram!r}"
         used.add(item.pictogram)
     # The names of the icons drawn today are reused where one fits (the listen button, the switcher,
-    # the guided route's sign, "use my position" and the sheet's phone numbers are no codes).
+    # the guided route's sign, "use my position", the sheet's phone numbers and the alert offer are no codes).
     assert drawn - {"place", "warn", "wheelchair", "speaker", "globe", "guide", "locate", "conversation",
-                    "phone"} <= used
+                    "phone", "mail"} <= used
 
 
 def test_labels_render_as_their_short_words_in_the_visitor_language(app):

@@ -31,6 +31,9 @@ PAGES = {
     "guide-childcare": ("/trouver/enfants?speak=none&read=no&goal=daily&near=5000&time=any", 200),
     "guide-results": ("/?near=5000&radius_km=10&kind=alpha_nf&level=alpha&childcare=1&guide=none.no.daily.evening.yes",
                       200),
+    "alert": ("/alerte?near=5000&radius_km=25&level=A1", 200),
+    "alert-bad-search": ("/alerte?level=B3", 400),
+    "alert-link-invalid": ("/alerte/arreter/not-a-link", 404),
 }
 
 

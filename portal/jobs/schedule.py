@@ -67,6 +67,13 @@ def _referral_purge(now: dt.datetime) -> str:
     return run_referral_purge(now)
 
 
+def _send_alerts(now: dt.datetime) -> str:
+    from portal.alerts.services import run_alerts
+    from portal.offer import rules
+
+    return run_alerts(rules.today(), now).summary()
+
+
 def _deliver_mail(now: dt.datetime) -> str:
     from portal.mail.outbox import deliver_outbox
 
@@ -96,6 +103,8 @@ JOBS: tuple[Job, ...] = (
         "after 30 days.", _referrals, daily_at=dt.time(7, 0)),
     Job("referral_purge", "Delete referrals 90 days after their last news, keeping anonymous counts.",
         _referral_purge, daily_at=dt.time(3, 0)),
+    Job("alerts", "E-mail each alert the entries that opened among its search's courses; forget ended alerts.",
+        _send_alerts, daily_at=dt.time(8, 0)),
     # After the jobs that write e-mails, so that they leave in the same run.
     Job("outbox", "Send the e-mails waiting in the outbox; retry those that failed.", _deliver_mail,
         every=dt.timedelta(0), lease=dt.timedelta(minutes=10)),

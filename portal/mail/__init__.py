@@ -3,7 +3,8 @@ scheduled job ``deliver_outbox`` (``outbox.py``) sends it through SMTP when MAIL
 else writes it to the log (development, demonstrations, tests). No other way out."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from flask import current_app
@@ -14,16 +15,18 @@ from portal.extensions import db
 from portal.mail.models import DISCARDED, PENDING, OutboxMessage
 
 
-def send_mail(to: list[str], subject: str, body: str, *, holds_link: bool = False) -> OutboxMessage:
+def send_mail(to: list[str], subject: str, body: str, *, holds_link: bool = False,
+              headers: Mapping[str, str] | None = None) -> OutboxMessage:
     """Put a plain-text message to ``to`` in the outbox (committed: it is never lost); the next
     delivery run sends it. ``holds_link``: the body holds a private link (password reset,
-    invitation) and is blanked once delivered. Without recipients the row is written all the same
-    (so the work is the same) but never sent."""
+    invitation) and is blanked once delivered. ``headers``: extra header lines (List-Unsubscribe).
+    Without recipients the row is written all the same (so the work is the same) but never sent."""
     now = utc_now()
     subject = " ".join(subject.split())  # one line, whatever names it holds
     message = OutboxMessage(recipients=", ".join(to), subject=subject,
                             body=body if to else "", holds_link=holds_link, status=PENDING if to else DISCARDED,
-                            created_at=now, attempts=0, next_attempt_at=now if to else None)
+                            created_at=now, attempts=0, next_attempt_at=now if to else None,
+                            headers=json.dumps(dict(headers)) if headers else None)
     db.session.add(message)
     db.session.commit()
     return message

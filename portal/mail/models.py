@@ -22,6 +22,8 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)  # blanked once delivered when it holds a link
     holds_link: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Extra header lines as a JSON object (List-Unsubscribe of the alerts); blanked with the body.
+    headers: Mapped[str | None] = mapped_column(Text)
     # pending (to deliver), sent, failed (gave up after MAX_ATTEMPTS), discarded (never sent: the
     # twin of a real message, written so that a request takes the same work either way)
     status: Mapped[str] = mapped_column(String(10), default=PENDING)

@@ -6,6 +6,7 @@ send it twice. A failure is retried later, each time after a longer wait, and gi
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import smtplib
 from email.message import EmailMessage
@@ -52,6 +53,8 @@ class _Sender:
         email["Subject"] = message.subject
         email["Date"] = format_datetime(message.created_at.replace(tzinfo=dt.UTC))
         email["Message-ID"] = make_msgid(domain="passerelle")
+        for name, value in json.loads(message.headers or "{}").items():
+            email[name] = value
         email.set_content(message.body)
         if not self.config.get("MAIL_SERVER"):
             log.warning("No MAIL_SERVER: e-mail not sent, here it is.\nFrom: %s\nTo: %s\nSubject: %s\n\n%s",
@@ -112,7 +115,8 @@ def deliver_outbox(now: dt.datetime | None = None) -> str:
             message.status, message.sent_at, message.next_attempt_at = SENT, now, None
             message.attempts, message.last_error = message.attempts + 1, None
             if message.holds_link:
-                message.body = ""  # a reset or invitation link lives in the recipient's mailbox only
+                # A reset, invitation or alert link lives in the recipient's mailbox only.
+                message.body, message.headers = "", None
             db.session.commit()
             sent += 1
     finally:
@@ -134,7 +138,7 @@ def _record_failure(message: OutboxMessage, error: Exception, now: dt.datetime) 
         return False
     message.status, message.next_attempt_at = FAILED, None
     if message.holds_link:
-        message.body = ""
+        message.body, message.headers = "", None
     db.session.commit()
     log.error("E-mail %s to %s given up after %s attempts: %s (subject: %s)", message.id, message.recipients,
               message.attempts, message.last_error, message.subject)
