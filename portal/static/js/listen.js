@@ -7,6 +7,8 @@
 
   if (!window.speechSynthesis || typeof window.SpeechSynthesisUtterance !== "function") { return; }
   var synth = window.speechSynthesis;
+  var words = document.getElementById("listen-words");
+  if (!words) { return; }
 
   function base(lang) { return (lang || "").toLowerCase().replace("_", "-").split("-")[0]; }
 
@@ -64,12 +66,12 @@
       status.textContent = "";
       withVoices(function () {
         if (!voiceFor(document.documentElement.lang)) {
-          status.textContent = status.getAttribute("data-no-voice");
+          status.textContent = words.getAttribute("data-no-voice");
           return;
         }
         var runs = segments(target).filter(function (run) { return voiceFor(run.lang); });
         if (!runs.length) { return; }
-        button.textContent = status.getAttribute("data-stop");
+        button.textContent = words.getAttribute("data-stop");
         button.setAttribute("aria-pressed", "true");
         runs.forEach(function (run, index) {
           var utterance = new window.SpeechSynthesisUtterance(run.text);
