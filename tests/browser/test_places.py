@@ -125,9 +125,11 @@ def test_a_failed_lookup_is_text_too(open_page_at, live_server):
 def test_a_typo_gets_did_you_mean_links(open_page_at, live_server, width):
     page, watch = open_page_at(width)
     goto(page, watch, live_server("/"))
-    page.fill("#near", "Charleroy")
+    # Typed without input events: the live count (a 400 for a place it does not know) stays out of this test.
+    page.locator("#near").evaluate("field => { field.value = 'Charleroy'; }")
     submitted = page.evaluate("() => { const form = document.querySelector('.search-form');"
-                              " return form.action + '?' + new URLSearchParams(new FormData(form)); }")
+                              " const action = new URL(form.action); const hash = action.hash; action.hash = '';"
+                              " return action + '?' + new URLSearchParams(new FormData(form)) + hash; }")
     watch.expected_error_documents.add((submitted, 400))  # the answer is a 400 page, on purpose
     with page.expect_navigation():
         page.click(".search-form button[type=submit]")
