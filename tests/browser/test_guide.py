@@ -83,7 +83,7 @@ def test_the_place_question_uses_the_position_when_there_is_one(open_page, live_
     with page.expect_navigation():
         page.click("[data-locate]")
     assert urlsplit(page.url).path == "/trouver/quand"
-    assert query(page.url)["near"] == ["50.46690,4.86750"]
+    assert query(page.url)["near"] == ["5000 Namur"]  # the nearest locality, not raw coordinates
     watch.assert_clean()
 
 
