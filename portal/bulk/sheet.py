@@ -212,11 +212,7 @@ def courses_from_sheet(sheet: Sheet, stored: Mapping[str, dict[str, Any]],
             course["ref"] = _fresh_ref(course.get("title") or "", make_ref, taken)
             found.made_refs.append(course["ref"])
         _read_version(number, row, course["ref"], found)
-        kept = stored.get(course["ref"])
-        if kept is not None:
-            for key in COURSE_KEYS:
-                if key not in sheet.columns and key != "confirmed_at":  # not given: confirmed if changed
-                    course[key] = kept[key]
+        _keep_left_out(sheet, course, stored.get(course["ref"]))
         found.courses.append(course)
         found.numbers.append(number)
         if len(found.problems) >= max_problems:
@@ -224,6 +220,15 @@ def courses_from_sheet(sheet: Sheet, stored: Mapping[str, dict[str, Any]],
             found.stopped = True
             break
     return found
+
+
+def _keep_left_out(sheet: Sheet, course: dict[str, Any], kept: dict[str, Any] | None) -> None:
+    """A column left out of the file keeps the stored course's value (confirmed_at: confirmed if changed)."""
+    if kept is None:
+        return
+    for key in COURSE_KEYS:
+        if key not in sheet.columns and key != "confirmed_at":
+            course[key] = kept[key]
 
 
 def _row_course(sheet: Sheet, number: int, row: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
