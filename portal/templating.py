@@ -21,6 +21,7 @@ def register_templating(app: Flask) -> None:
     from portal.guide.note import guide_note  # the guide builds on the search, which formats with this module
     from portal.referrals import presenters as referral_words
     from portal.referrals import queries as referral_queries
+    from portal.selection.refs import MAX_COURSES, current_selection, this_page_with
 
     app.jinja_env.globals.update(get_locale=get_locale, forms=forms, codes=codes, rules=rules, labels=labels,
                                  switcher_links=i18n.switcher_links, browser_offer=i18n.browser_offer,
@@ -32,7 +33,10 @@ def register_templating(app: Flask) -> None:
                                  referrals_waiting=referral_queries.waiting_count,
                                  referral_status=referral_words.referral_status,
                                  language_name=referral_words.language_name,
-                                 symbol=symbol, symbols_used=symbols_used, alert_urls=alert_urls)
+                                 symbol=symbol, symbols_used=symbols_used, alert_urls=alert_urls,
+                                 # The selection a visitor carries in the URL (see portal.selection.refs).
+                                 selection=current_selection, selection_url=this_page_with,
+                                 MAX_SELECTED=MAX_COURSES)
     app.context_processor(lambda: {**site_settings(), **i18n.language_context()})
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")

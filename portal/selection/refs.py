@@ -140,5 +140,3 @@ def this_page_with(refs: Sequence[str], anchor: str = "") -> str:
 def register_selection(app: Flask) -> None:
     app.url_defaults(keep_selection)
     app.before_request(resolve_selection)
-    app.jinja_env.globals.update(selection=current_selection, selection_url=this_page_with,
-                                 MAX_SELECTED=MAX_COURSES)
