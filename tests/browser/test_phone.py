@@ -24,8 +24,10 @@ def results_top(page) -> float:
 
 
 def first_course_path(page, watch, live_server, lang: str = "fr") -> str:
+    """The first demo course of the results (every demo operator has a phone; courses other tests
+    add to the shared live server may have none)."""
     goto(page, watch, live_server(f"{RESULTS}&lang={lang}"))
-    return page.locator(".cards > .card .card-title a").first.get_attribute("href")
+    return page.locator(".cards > .card[data-ref^='demo-'] .card-title a").first.get_attribute("href")
 
 
 # -- landing on the results ------------------------------------------------------------------------
