@@ -95,6 +95,12 @@ def _listed(items: Sequence[object], locale: str) -> str:
 
 def columns_of(hit: CourseHit, languages: Sequence[Language], today: dt.date) -> tuple[Markup, ...]:
     course = hit.course
+    spoken = course.site.reception_languages
+    # On paper, what the person needs to know about the reception: their own language is spoken
+    # there (one short sentence, in both columns); else every language the reception speaks.
+    person = languages[-1].code.split("-")[0]
+    if person in spoken:
+        spoken = [person]
     columns = []
     for language in languages:
         with force_locale(language.locale):
@@ -103,8 +109,7 @@ def columns_of(hit: CourseHit, languages: Sequence[Language], today: dt.date) ->
                 "parts": _listed([labels.PARTS_OF_DAY[part].in_sentence for part in course.parts_of_day],
                                  language.locale),
             }
-            # The reception's languages, the column's own language first when it is spoken there.
-            reception = reception_sentence(course.site.reception_languages, own=language.code.split("-")[0])
+            reception = reception_sentence(spoken, own=person)
             columns.append(Markup(render_template("selection/_facts.html", hit=hit, today=today, lists=lists,
                                                   reception=reception)))
     return tuple(columns)

@@ -59,6 +59,10 @@ def test_the_reception_languages_are_named_in_each_language(client, offer):
     french, ukrainian = _sheet(client, "sel=fixed&person=uk").select(".sheet-column")
     assert "arabe et anglais" in french.text
     assert "арабська" in ukrainian.text and "англійська" in ukrainian.text
+    # When the reception speaks the person's language, the paper says just that, in both columns.
+    french, arabic = _sheet(client, "sel=fixed&person=ar").select(".sheet-column")
+    assert "On parle arabe à l'accueil." in french.text and "anglais" not in french.text
+    assert "العربية" in arabic.text and "الإنجليزية" not in arabic.text
 
 
 def test_the_persons_language_defaults_to_the_page_language(client, offer):
