@@ -89,8 +89,12 @@ def test_the_results_page_offers_the_alert_and_the_feed(client, offer):
     head = page.one("link[type=application/atom+xml]")
     assert head["rel"] == "alternate" and head["href"] == feed["href"]
     # Also when nothing was found (that is when it matters most); not before any search.
-    none = parse(client.get("/?level=C1&near=6830&radius_km=5").get_data(as_text=True))
+    html = client.get("/?level=C1&near=6830&radius_km=5").get_data(as_text=True)
+    none = parse(html)
     assert none.select(".alert-offer a")[0]["href"] == "/alerte?level=C1&near=6830&radius_km=5"
+    # Offered once, before what the page says instead (the nearest courses further away).
+    assert len(none.select(".alert-offer")) == 1
+    assert html.index('class="alert-offer"') < html.index('<p class="notice">')
     assert parse(client.get("/").get_data(as_text=True)).select(".alert-offer") == []
     # The embedded search opens it on the portal, outside the frame.
     embedded = parse(client.get("/embed?level=A2").get_data(as_text=True))
