@@ -3,13 +3,14 @@ set), a clean database per test, a fixed "today", and documents built by ``tests
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import tempfile
 
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from portal import create_app
@@ -19,18 +20,38 @@ from portal.extensions import db
 TODAY = dt.date(2026, 11, 27)
 
 
-def _postgres_url() -> str | None:
+def _given_postgres_url() -> str | None:
     url = os.environ.get("TEST_DATABASE_URL", "")
     return _normalise_database_url(url) if url.startswith(("postgres", "postgresql")) else None
 
 
+def _postgres_url() -> str | None:
+    """TEST_DATABASE_URL; under pytest-xdist, a database of each worker's own beside it
+    (``test_gw0``, ``test_gw1``…), created by ``_postgres_unavailable``."""
+    url = _given_postgres_url()
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if url is None or not worker:
+        return url
+    given = make_url(url)
+    return given.set(database=f"{given.database}_{worker}").render_as_string(hide_password=False)
+
+
+@functools.cache
 def _postgres_unavailable() -> str | None:
-    """Why the PostgreSQL tests cannot run here, or None when they can."""
+    """Why the PostgreSQL tests cannot run here, or None when they can (the worker's database
+    created when it is missing)."""
     url = _postgres_url()
     if url is None:
         return ("TEST_DATABASE_URL is not set to a PostgreSQL database "
                 "(./scripts/test sets it when a server answers on 127.0.0.1:5432)")
     try:
+        if url != _given_postgres_url():
+            name = make_url(url).database
+            admin = create_engine(_given_postgres_url(), isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                    connection.execute(text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
         engine = create_engine(url)
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
