@@ -61,6 +61,28 @@ ENGLISH = _english_strings()
 @pytest.mark.parametrize("page", PAGES, ids=str)
 def test_public_page_in_every_language(client, offer, page, language):
     path, status = PAGES[page]
+    _check_page(client, path, status, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
+def test_share_and_alert_confirmation_pages_in_every_language(client, offer, language):
+    """The pages behind a link made for the person: the code to scan of a selection in their
+    language, and the confirmation of an e-mail alert asked in their language."""
+    from portal.alerts.models import Alert
+    from portal.alerts.services import CONFIRM, clock, link_token
+    from portal.extensions import db
+    from portal.selection.services import short_link_for
+
+    link = short_link_for(["fixed", "rolling"], language.code)
+    _check_page(client, f"/selection/partager/{link.code}", 200, language)
+    alert = Alert(email="person@example.org", query="near=5000&level=A1", language=language.code,
+                  created_at=clock())
+    db.session.add(alert)
+    db.session.commit()
+    _check_page(client, f"/alerte/confirmer/{link_token(CONFIRM, alert)}", 200, language)
+
+
+def _check_page(client, path: str, status: int, language) -> None:
     url = path + ("&" if "?" in path else "?") + f"lang={language.code}"
     response = client.get(url)
     assert response.status_code == status, url

@@ -27,7 +27,10 @@ PUBLIC_FILES = ("portal/templates/base.html", "portal/templates/_language_switch
                 "portal/templates/search/", "portal/templates/components/", "portal/templates/errors/",
                 "portal/templates/guide/", "portal/search/", "portal/api/",
                 "portal/labels.py", "portal/core/", "portal/templating.py", "portal/geo/", "portal/guide/",
-                "portal/i18n.py", "portal/__init__.py", "portal/security.py")
+                "portal/i18n.py", "portal/__init__.py", "portal/security.py",
+                # What the person is handed or subscribes to: the selection and its sheet, the
+                # alerts (their pages, e-mails and feed).
+                "portal/templates/selection/", "portal/selection/", "portal/templates/alerts/", "portal/alerts/")
 # The script most of a catalogue's letters are in.
 SCRIPTS = {"ar": "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff",
            "fa_AF": "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff",
