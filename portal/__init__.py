@@ -89,6 +89,7 @@ def register_extensions(app: Flask) -> None:
     # Models must be imported for migrations and create_all to see them.
     from portal.accounts.models import User
     from portal.alerts import models as alert_models  # noqa: F401
+    from portal.demand import models as demand_models  # noqa: F401
     from portal.jobs import models as job_models  # noqa: F401
     from portal.mail import models as mail_models  # noqa: F401
     from portal.offer import history, models  # noqa: F401
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.api import bp as api_bp
     from portal.bulk import bp as bulk_bp
     from portal.core import bp as core_bp
+    from portal.demand.recorder import register_demand
     from portal.extensions import csrf
     from portal.guide import views as guide_views
     from portal.referrals import bp as referrals_bp
@@ -127,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(selection_bp)
     # After core's: the selection is resolved once the public time limit is set.
     register_selection(app)
+    register_demand(app)
     app.register_blueprint(alerts_bp)
     csrf.exempt(alerts_bp)  # no session on public pages; a mail program's one-click stop has no token
 

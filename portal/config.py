@@ -87,6 +87,11 @@ class Config:
     # Short links to a selection made per visitor address (a social worker makes a few an hour;
     # several share an office's address).
     SHORT_LINK_RATE_LIMIT = os.environ.get("SHORT_LINK_RATE_LIMIT", "60 per hour")
+    # Unmet demand (portal.demand): public searches counted as daily aggregates, written by each
+    # worker every DEMAND_FLUSH_EVERY searches or DEMAND_FLUSH_SECONDS seconds (and when it stops).
+    DEMAND_COUNTING = os.environ.get("DEMAND_COUNTING", "1") == "1"
+    DEMAND_FLUSH_EVERY = int(os.environ.get("DEMAND_FLUSH_EVERY", "50"))
+    DEMAND_FLUSH_SECONDS = float(os.environ.get("DEMAND_FLUSH_SECONDS", "60"))
     # One import at a time per machine: the web workers share a lock on this file.
     IMPORT_LOCK_FILE = os.environ.get("IMPORT_LOCK_FILE", str(INSTANCE_DIR / "import.lock"))
 
@@ -102,5 +107,6 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
     MAIL_SERVER = ""
+    DEMAND_COUNTING = False  # tests of the counting turn it on
     PUBLIC_URL = "https://passerelle.test"
     TILE_URL = "/tiles-test/{z}/{x}/{y}.png"

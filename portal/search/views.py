@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from portal.demand.recorder import note_search
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer import codes, rules
 from portal.permissions import public
@@ -86,6 +87,8 @@ def _run_search(args: MultiDict):
 
 def _render_search(template: str, **extra):
     today, values, filters, results, nearest, errors = _run_search(request.args)
+    if not values.first_visit:
+        note_search(filters, results, nearest)  # the unmet demand's anonymous count
     status = 400 if errors else 200
     return render_template(
         template, today=today, values=values, filters=filters, results=results, nearest=nearest,
