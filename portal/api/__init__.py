@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from portal.api import errors, views  # noqa: E402,F401  (routes register on import)
+from portal.api import errors, gaps, views  # noqa: E402,F401  (routes register on import)

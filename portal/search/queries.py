@@ -83,6 +83,12 @@ def _conditions(filters: CourseFilters, text: ColumnElement[bool] | None = None)
     return conditions
 
 
+def course_conditions(filters: CourseFilters) -> list[ColumnElement[bool]]:
+    """The search's SQL conditions of ``filters`` without place and q (visibility, kind, level,
+    dates…), for other reads of the same courses (the cadastre's gap table)."""
+    return _conditions(filters)
+
+
 def _what(filters: CourseFilters) -> list[ColumnElement[bool]]:
     """Kind, level, cost, childcare, job orientation."""
     conditions = []

@@ -1,0 +1,92 @@
+"""The gap table (api.md, ``GET /api/v1/cadastre/gaps``): how far each Walloon commune is from the
+nearest course of some kinds and a level.
+
+Courses considered: the search's own conditions (visible, kind, level; ``search.queries``) and the
+rule of a next entry (``Course.next_start`` once the daily job ran, else ``next_entry_sql``, as
+the search's "soonest first" does). SQL reduces them to their distinct site coordinates, each with
+its lowest course ref (courses at one point are at one distance from everything); a grid over
+those points (``cadastre.nearest``) finds each commune's nearest course. A commune's point is the
+gazetteer's, as for ``near=<NIS>``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from portal.cadastre.nearest import NearestPoints, Point
+from portal.extensions import db
+from portal.geo.gazetteer import Commune, Gazetteer
+from portal.offer.derived import next_starts_are_current
+from portal.offer.models import NO_NEXT_START, Course, Site
+from portal.offer.sql_rules import next_entry_sql
+from portal.search.filters import CourseFilters
+from portal.search.queries import course_conditions
+
+
+@dataclass(frozen=True)
+class GapQuery:
+    """A validated request for the gap table (``cadastre.gap_parameters``)."""
+
+    kinds: tuple[str, ...]
+    level: str | None = None
+    bassin: str | None = None
+    min_km: float | None = None
+
+
+@dataclass(frozen=True)
+class CommuneGap:
+    commune: Commune
+    nearest_km: float | None  # None only when no course is considered
+    nearest_course: str | None
+
+
+@dataclass(frozen=True)
+class GapTable:
+    query: GapQuery
+    courses_considered: int
+    communes: list[CommuneGap]  # farthest first, then by NIS code
+
+    @property
+    def population(self) -> int:
+        """The population of the listed communes."""
+        return sum(gap.commune.population for gap in self.communes)
+
+
+def has_next_entry(today: dt.date) -> ColumnElement[bool]:
+    """SQL: the course has a next entry (rules.next_entry) on ``today``."""
+    if next_starts_are_current(today):
+        return Course.next_start != NO_NEXT_START
+    return next_entry_sql(today).is_not(None)
+
+
+def considered_points(query: GapQuery, today: dt.date) -> tuple[list[Point], int]:
+    """The distinct points of the courses considered (each with its lowest ref), and their number."""
+    filters = CourseFilters(today=today, kinds=query.kinds, level=query.level)
+    rows = db.session.execute(
+        select(Site.lat, Site.lon, func.min(Course.ref), func.count())
+        .select_from(Course).join(Course.site)
+        .where(*course_conditions(filters), has_next_entry(today))
+        .group_by(Site.lat, Site.lon)
+    ).all()
+    return [Point(lat, lon, ref) for lat, lon, ref, _ in rows], sum(row[3] for row in rows)
+
+
+def gap_table(query: GapQuery, gazetteer: Gazetteer, today: dt.date) -> GapTable:
+    """Each commune (of the bassin, when given) with its nearest course, farther than ``min_km``
+    when given; every commune with nulls when no course is considered."""
+    points, considered = considered_points(query, today)
+    communes = [c for c in gazetteer.communes.values() if query.bassin is None or c.bassin_efe == query.bassin]
+    index = NearestPoints(points)
+    gaps = []
+    for commune in communes:
+        nearest = index.nearest(commune.lat, commune.lon)
+        if nearest is None:
+            gaps.append(CommuneGap(commune, None, None))
+        elif query.min_km is None or nearest.distance_km > query.min_km:
+            gaps.append(CommuneGap(commune, nearest.distance_km, nearest.ref))
+    gaps.sort(key=lambda gap: gap.commune.nis_code)
+    gaps.sort(key=lambda gap: gap.nearest_km or 0.0, reverse=True)
+    return GapTable(query, considered, gaps)
