@@ -1,5 +1,6 @@
 """The offer core knows none of its faces: nothing in portal/offer imports the search, the API, the
-workspace, the accounts or the permissions (they all build on the offer, never the reverse)."""
+workspace, the accounts, the permissions or the cadastre (they all build on the offer, never the
+reverse)."""
 from __future__ import annotations
 
 import ast
@@ -10,7 +11,7 @@ from portal.config import BASE_DIR
 
 OFFER = BASE_DIR / "portal" / "offer"
 FACES = ("portal.search", "portal.api", "portal.workspace", "portal.accounts", "portal.permissions",
-         "portal.jobs", "portal.mail")
+         "portal.jobs", "portal.mail", "portal.cadastre")
 
 
 def imported_modules(tree: ast.AST) -> list[str]:
