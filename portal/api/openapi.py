@@ -80,6 +80,62 @@ SEARCH_PARAMETERS: list[tuple[str, dict[str, Any], str]] = [
      "the other languages answer in French. Another value is a 400 naming `lang`."),
 ]
 
+_SEARCH = {name: (schema, text) for name, schema, text in SEARCH_PARAMETERS}
+# The gap table's parameters (portal.cadastre.gap_parameters): kind is required, hence at least
+# one code in the list; level, bassin and lang as in the search.
+_KIND = "|".join(codes.COURSE_KINDS)
+GAP_PARAMETERS: list[tuple[str, dict[str, Any], str]] = [
+    ("kind", {"type": "string", "pattern": rf"^\s*(?:,\s*)*(?:{_KIND})\s*(?:,\s*(?:(?:{_KIND})\s*)?)*$"},
+     "Required: the kinds of the courses considered, comma-separated for several (the parameter may also be "
+     "repeated)."),
+    ("level", _SEARCH["level"][0], "Courses whose level range contains this level."),
+    ("bassin", _SEARCH["bassin"][0], "Only the communes of this area are listed (courses anywhere count): a "
+     "bassin EFE name or `Communauté germanophone`, as in the gazetteer (accents and case ignored); another "
+     "name is a 400 naming `bassin`."),
+    ("min_km", _or_empty({"type": "number", "minimum": 0}),
+     "Only the communes whose nearest course is farther than this, strictly, on the distance rounded to "
+     "0.1 km. A decimal comma is read too (`2,5`); a number too large to be finite (`1e400`) is a 400 "
+     "naming `min_km`. Ignored when no course is considered (every commune is then listed)."),
+    ("lang", *_SEARCH["lang"]),
+]
+_NULLABLE_NUMBER = {"type": ["number", "null"]}
+_GAP_TABLE = {
+    "type": "object",
+    "required": ["kind", "level", "bassin", "min_km", "courses_considered", "communes", "population"],
+    "properties": {
+        "kind": {"type": "array", "items": _codes(codes.COURSE_KINDS)},
+        "level": {"type": ["string", "null"], "enum": [*codes.LEVELS, None]},
+        "bassin": {"type": ["string", "null"]}, "min_km": _NULLABLE_NUMBER,
+        "courses_considered": {"type": "integer"},
+        "communes": {"type": "array", "maxItems": 261, "items": {
+            "type": "object",
+            "required": ["nis_code", "name", "bassin", "population", "nearest_km", "nearest_course"],
+            "properties": {"nis_code": {"type": "string"}, "name": {"type": "string"},
+                           "bassin": {"type": "string"}, "population": {"type": "integer"},
+                           "nearest_km": _NULLABLE_NUMBER, "nearest_course": {"type": ["string", "null"]}}}},
+        "population": {"type": "integer"},
+    },
+}
+
+
+def _gap_paths(bad_request: dict[str, Any], unavailable: dict[str, Any]) -> dict[str, Any]:
+    parameters = [{"name": name, "in": "query", "required": name == "kind", "schema": schema, "description": text}
+                  for name, schema, text in GAP_PARAMETERS]
+    errors = {"400": bad_request, "503": unavailable}
+    return {
+        "/cadastre/gaps": {"get": {
+            "summary": "Distance from every commune to its nearest course of some kinds and a level",
+            "operationId": "gapTable", "parameters": parameters,
+            "responses": {"200": {"description": "Communes farthest first, then by NIS code.", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/GapTable"}}}}, **errors}}},
+        "/cadastre/gaps.csv": {"get": {
+            "summary": "The gap table as CSV", "operationId": "gapTableCSV", "parameters": parameters,
+            "responses": {"200": {"description": "UTF-8 without BOM; header nis_code,name,bassin,population,"
+                                                 "nearest_km,nearest_course; null as an empty cell.",
+                                  "content": {"text/csv": {"schema": {"type": "string"}}}}, **errors}}},
+    }
+
+
 _ITEM_REF = {"$ref": "#/components/schemas/CourseItem"}
 _NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
 _COURSE_ITEM = {
@@ -169,6 +225,7 @@ def openapi_document() -> dict[str, Any]:
                     "400": bad_request,
                     "404": {"description": "Unknown or not visible.", "content": error_body},
                     "503": unavailable}}},
+            **_gap_paths(bad_request, unavailable),
         },
-        "components": {"schemas": {"CourseItem": _COURSE_ITEM, "Error": _ERROR}},
+        "components": {"schemas": {"CourseItem": _COURSE_ITEM, "GapTable": _GAP_TABLE, "Error": _ERROR}},
     }

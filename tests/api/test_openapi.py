@@ -148,3 +148,45 @@ def test_the_document_lists_the_503(document):
         assert "Retry-After" in answer["headers"]
     codes = document["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]["enum"]
     assert {"invalid_parameter", "unknown_place", "not_found", "unavailable"} <= set(codes)
+
+
+# The gap table's parameters (issue 12), each tried with kind=fle (kind alone).
+GAP_SAMPLES = {
+    "kind": ["fle", "fle,ran", " fle , ran", ",fle", "fle,,", "", ",,,", "FLE", "xx", "fle ran", "fle,xx"],
+    "level": ["B1", "b1", " C1 ", "", "B3", "A1,A2"],
+    "bassin": ["Namur", "namur", "", "Communauté germanophone", "communaute germanophone"],
+    "min_km": ["0", "5", "20.5", "1e2", "", "-1", "-0.1", "abc", "nan", "inf", "10km", "1_0"],
+    "lang": ["fr", "en", "", "xx", "FR"],
+}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cadastre/gaps", "/api/v1/cadastre/gaps.csv"])
+def test_each_gap_schema_accepts_exactly_what_the_api_accepts(client, document, path):
+    parameters = parameters_of(document, path.removeprefix("/api/v1"))
+    assert set(GAP_SAMPLES) == set(parameters) and parameters["kind"]["required"]
+    disagreements = []
+    for name, values in GAP_SAMPLES.items():
+        for value in values:
+            query = {"kind": "fle", name: value}
+            response = client.get(path, query_string=query)
+            assert response.status_code in (200, 400), (query, response.status_code)
+            accepted = response.status_code == 200
+            if not accepted:
+                assert response.get_json()["error"]["parameter"] == name, (query, response.get_json())
+            if conforms(parameters[name]["schema"], value) != accepted:
+                disagreements.append((name, value, response.status_code))
+    assert disagreements == []
+
+
+def test_the_gap_table_answers_as_its_schema_says(client, document):
+    schema = document["components"]["schemas"]["GapTable"]
+    body = client.get("/api/v1/cadastre/gaps", query_string={"kind": "fle", "min_km": "5"}).get_json()
+    assert list(body) == schema["required"]
+    assert list(body["communes"][0]) == schema["properties"]["communes"]["items"]["required"]
+    response = client.get("/api/v1/cadastre/gaps", query_string={"kind": "fle", "min_km": "1e400"})
+    assert response.get_json()["error"]["parameter"] == "min_km"
+    assert "`1e400`" in parameters_of(document, "/cadastre/gaps")["min_km"]["description"]
+    # A name the schema cannot check: said in the description.
+    response = client.get("/api/v1/cadastre/gaps", query_string={"kind": "fle", "bassin": "Atlantide"})
+    assert response.get_json()["error"]["parameter"] == "bassin"
+    assert "another name is a 400" in parameters_of(document, "/cadastre/gaps")["bassin"]["description"]

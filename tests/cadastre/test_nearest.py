@@ -89,11 +89,15 @@ def test_a_tenth_further_is_not_a_tie():
     assert (found.distance_km, found.ref) == (10.0, "z-near")
 
 
-def test_a_tie_just_outside_the_first_box_is_found():
-    """The nearest point 5.0 km away, a lower ref 5.04 km away: the first box (5 km) holds the one,
-    not surely the other, and the answer is still the lower ref."""
+@pytest.mark.parametrize("km", [0.5, 1.0, 2.0, 5.0, 14.0, 55.0])
+@pytest.mark.parametrize("others", [0, 50, 500])
+def test_a_tie_across_a_box_edge_is_found(km, others):
+    """The nearest point 0.04 km inside a circle, a lower ref 0.04 km outside it, in every
+    direction; points far away change the size of the cells (hence of the first box)."""
     namur = (50.4669, 4.8675)
+    rng = random.Random(others)
+    far = [Point(rng.uniform(49.5, 49.8), rng.uniform(5.6, 6.3), "far") for _ in range(others)]
     for bearing in range(0, 360, 15):
-        points = [Point(*at(*namur, 4.96, bearing), "b"), Point(*at(*namur, 5.04, bearing + 180), "a")]
+        points = [Point(*at(*namur, km - 0.04, bearing), "b"), Point(*at(*namur, km + 0.04, bearing + 180), "a"), *far]
         found = NearestPoints(points).nearest(*namur)
-        assert (found.distance_km, found.ref) == (5.0, "a"), bearing
+        assert (found.distance_km, found.ref) == (km, "a"), bearing
