@@ -30,7 +30,9 @@ PUBLIC_FILES = ("portal/templates/base.html", "portal/templates/_language_switch
                 "portal/i18n.py", "portal/__init__.py", "portal/security.py",
                 # What the person is handed or subscribes to: the selection and its sheet, the
                 # alerts (their pages, e-mails and feed).
-                "portal/templates/selection/", "portal/selection/", "portal/templates/alerts/", "portal/alerts/")
+                "portal/templates/selection/", "portal/selection/", "portal/templates/alerts/", "portal/alerts/",
+                # The gap table's API messages (the API speaks every public language).
+                "portal/cadastre/gap_parameters.py")
 # The script most of a catalogue's letters are in.
 SCRIPTS = {"ar": "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff",
            "fa_AF": "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff",
