@@ -123,7 +123,7 @@ def test_the_german_speaking_community_is_an_area_of_its_own_named_so(client, of
     french = client.get("/cadastre?area=Communauté germanophone").get_data(as_text=True)
     assert "Communauté germanophone (hors bassins EFE)" in parse(french).one("h1").text
     german = client.get("/cadastre?area=Communauté germanophone&lang=de").get_data(as_text=True)
-    assert "Deutschsprachige Gemeinschaft (außerhalb der EFE-Becken)" in parse(german).one("h1").text
+    assert "Deutschsprachige Gemeinschaft (außerhalb der Bassins EFE)" in parse(german).one("h1").text
     # A bassin's name is a proper name: written in French in every language.
     namur = parse(page(client, "&area=namur")).one("h1 span")
     assert namur.text == "Namur" and namur["lang"] == "fr"
