@@ -191,3 +191,20 @@ def test_the_public_page_is_linked_from_every_public_page_and_speaks_four_langua
     assert parse(client.get("/cadastre?lang=ar").get_data(as_text=True)).one("html")["lang"] == "fr"
     response = client.get("/cadastre")
     assert "Set-Cookie" not in response.headers and "no-store" not in response.headers.get("Cache-Control", "")
+
+
+def _cadastre_sources() -> list[str]:
+    """The English sources of the cadastre's pages that a reader would notice (three words and more)."""
+    from portal.translations.catalogues import TEMPLATE, load
+
+    places = ("portal/templates/cadastre/", "portal/templates/workspace/cadastre.html", "portal/cadastre/")
+    return sorted(message.id for message in load(TEMPLATE) if isinstance(message.id, str)
+                  and any(location.startswith(places) for location, _line in message.locations)
+                  and len(message.id.split()) >= 3 and "%" not in message.id)
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "de"])
+def test_the_public_page_is_written_in_each_of_its_languages(client, offer, lang):
+    for query in ("", "&area=Communauté germanophone", "&area=Atlantis"):
+        text = parse(client.get(f"/cadastre?lang={lang}{query}").get_data(as_text=True)).text
+        assert [source for source in _cadastre_sources() if source in text] == [], (lang, query)
