@@ -3,20 +3,26 @@ by kind × level (a course counts once in each level of its range), what a perso
 (``states.py``), and how many courses are in the evening, on Saturday, with childcare, free or
 job-oriented. Only visible courses count (domain.md: published, confirmed within 365 days).
 
-Everything is an SQL aggregate over the courses of the area, or the rules of offer/rules.py on the
-few columns they read (``states.py``): no course is loaded as an object, so the page stays cheap
-at 100,000 courses.
+One pass over the area's visible courses: two queries (the few columns the figures need, and the
+fixed courses' upcoming entries), no course loaded as an object; the entries' rule is
+offer/rules.py's own (``states.py``). Operators are counted as bit masks of the cells where they
+give a course, so that each counts once per cell, kind, level and area.
 """
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Integer, Select, and_, case, distinct, func, literal_column, select, union_all
-from sqlalchemy.sql.elements import ColumnElement
+from flask import current_app
+from sqlalchemy import Select, distinct, func, select
 
 from portal.cadastre.areas import Area
-from portal.cadastre.states import Scope, StateCounts, entries_states
+from portal.cadastre.states import Scope, StateCounts, upcoming_entries
 from portal.extensions import db
 from portal.offer import codes
 from portal.offer.models import Course, Site
@@ -24,16 +30,12 @@ from portal.offer.sql_rules import visible_condition
 
 # What a share of the offer is counted for (labels.COVERAGE_SHARES gives their words).
 SHARES: tuple[str, ...] = ("evening", "saturday", "childcare", "free", "job_oriented")
-
-
-def _share_conditions() -> dict[str, ColumnElement[bool]]:
-    return {
-        "evening": Course.parts_of_day_mask.bitwise_and(codes.to_mask(["evening"], codes.PARTS_OF_DAY)) != 0,
-        "saturday": Course.days_mask.bitwise_and(codes.to_mask(["sat"], codes.DAYS)) != 0,
-        "childcare": Course.childcare.is_(True),
-        "free": Course.cost_eur == 0,
-        "job_oriented": Course.job_oriented.is_(True),
-    }
+_EVENING = codes.to_mask(["evening"], codes.PARTS_OF_DAY)
+_SATURDAY = codes.to_mask(["sat"], codes.DAYS)
+# What one pass reads of each visible course.
+_COLUMNS = (Course.id, Course.kind, Course.level_min, Course.level_max, Course.operator_id, Course.entry_mode,
+            Course.active_from, Course.active_until, Course.parts_of_day_mask, Course.days_mask, Course.childcare,
+            Course.cost_eur, Course.job_oriented)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Coverage:
     by_level: dict[str, Cell]  # level → courses of any kind whose range holds it
     shares: dict[str, int]  # SHARES → courses
     states: StateCounts
+    counted_at: dt.datetime  # UTC (pages show it in Wallonia's time)
 
     def cell(self, kind: str, level: str) -> Cell:
         return self.by_kind_level.get((kind, level), Cell())
@@ -80,32 +83,117 @@ def area_scope(area: Area, on: dt.date) -> Scope:
 
 
 def coverage(area: Area, on: dt.date) -> Coverage:
-    """The coverage figures of ``area`` on day ``on``."""
+    """The coverage figures of ``area`` on day ``on``: one pass over its visible courses."""
     scope = area_scope(area, on)
-    conditions = _share_conditions()
-    sums = [func.coalesce(func.sum(case((conditions[name], 1), else_=0)), 0) for name in SHARES]
-    total = db.session.execute(scope(select(
-        func.count(), func.count(distinct(Course.operator_id)), *sums).select_from(Course))).one()
-    by_kind = {kind: Cell(courses, operators) for kind, courses, operators in db.session.execute(scope(
-        select(Course.kind, func.count(), func.count(distinct(Course.operator_id)))
-        .select_from(Course).group_by(Course.kind)))}
-    by_level = {level: cell for (level,), cell in _by_levels(scope).items()}
-    return Coverage(area=area, on=on, total=Cell(total[0], total[1]), by_kind=by_kind,
-                    by_kind_level=_by_levels(scope, Course.kind), by_level=by_level,
-                    shares=dict(zip(SHARES, total[2:], strict=True)), states=entries_states(scope, on))
+    tally = _Tally(on, upcoming_entries(scope, on))
+    # All of Wallonia reads most rows: a plain scan of the table beats the visibility index (SQLite).
+    courses = select(*_COLUMNS).with_hint(Course, "NOT INDEXED", "sqlite") if area.bassin_efe is None \
+        else select(*_COLUMNS)
+    for row in db.session.connection().execute(scope(courses)):  # rows, no ORM objects
+        tally.add(*row)
+    return tally.coverage(area)
 
 
-def _by_levels(scope: Scope, *group_by: ColumnElement) -> dict[tuple, Cell]:
-    """Courses and operators per level (and ``group_by``), each course in every level of its range:
-    {(*group values, level): Cell}."""
-    level = union_all(*(select(literal_column(str(rank), Integer).label("rank"))
-                        for rank in range(len(codes.LEVELS)))).subquery("level")
-    rows = db.session.execute(scope(
-        select(*group_by, level.c.rank, func.count(), func.count(distinct(Course.operator_id)))
-        .select_from(Course)
-        .join(level, and_(Course.level_min <= level.c.rank, level.c.rank <= Course.level_max))
-        .group_by(*group_by, level.c.rank)))
-    return {(*row[:-3], codes.LEVELS[row[-3]]): Cell(row[-2], row[-1]) for row in rows}
+# (database, what, area, day) → (when it was counted, on the monotonic clock; the figures)
+_KEPT: dict[tuple[str, str, str, dt.date], tuple[float, Any]] = {}
+
+
+def _kept(what: str, area_key: str, on: dt.date, count: Callable[[], Any]) -> Any:
+    """What ``count`` gives, kept ``CADASTRE_CACHE_SECONDS`` by this process (0: counted at each
+    call). The figures of an area move slowly, and counting 100,000 courses takes a second or two."""
+    seconds = current_app.config.get("CADASTRE_CACHE_SECONDS", 0)
+    if not seconds:
+        return count()
+    key = (db.engine.url.render_as_string(), what, area_key, on)
+    now = time.monotonic()
+    found = _KEPT.get(key)
+    if found is not None and now - found[0] < seconds:
+        return found[1]
+    counted = count()
+    for old in [old for old in _KEPT if old[3] != on]:  # yesterday's figures are no one's
+        _KEPT.pop(old, None)
+    _KEPT[key] = (now, counted)
+    return counted
+
+
+def kept_coverage(area: Area, on: dt.date) -> Coverage:
+    """``coverage(area, on)``, kept a few minutes (``CADASTRE_CACHE_SECONDS``)."""
+    return _kept("coverage", area.key, on, lambda: coverage(area, on))
+
+
+def kept_area_totals(areas: list[Area], on: dt.date) -> list[AreaTotal]:
+    """``area_totals(areas, on)``, kept a few minutes (``CADASTRE_CACHE_SECONDS``)."""
+    return _kept("totals", "", on, lambda: area_totals(areas, on))
+
+
+# A (kind, level) cell is one bit: an operator's cells are the OR of its courses' ranges.
+_CELLS = [(kind, level) for kind in codes.COURSE_KINDS for level in codes.LEVELS]
+
+
+@cache
+def _cells(kind: str, level_min: int, level_max: int) -> int:
+    base = codes.COURSE_KINDS.index(kind) * len(codes.LEVELS)
+    return sum(1 << (base + rank) for rank in range(level_min, level_max + 1))
+
+
+class _Tally:
+    """The counts of one pass over the visible courses of an area."""
+
+    def __init__(self, on: dt.date, upcoming: dict[int, tuple[Any, ...]]):
+        self.upcoming = upcoming
+        self.ranges: Counter = Counter()  # (kind, level_min, level_max) → courses
+        self.operator_cells: defaultdict[int, int] = defaultdict(int)  # operator → its cells (bits)
+        self.shares: Counter = Counter()
+        self.states = StateCounts(on)
+
+    def add(self, course_id: int, kind: str, level_min: int, level_max: int, operator_id: int, entry_mode: str,
+            active_from: dt.date | None, active_until: dt.date | None, parts_of_day: int, days: int,
+            childcare: bool, cost_eur: float, job_oriented: bool) -> None:
+        self.ranges[kind, level_min, level_max] += 1
+        if kind in codes.COURSE_KINDS:  # the import refuses other kinds; old data stays countable
+            self.operator_cells[operator_id] |= _cells(kind, level_min, level_max)
+        for name, holds in (("evening", parts_of_day & _EVENING), ("saturday", days & _SATURDAY),
+                            ("childcare", childcare), ("free", cost_eur == 0), ("job_oriented", job_oriented)):
+            if holds:
+                self.shares[name] += 1
+        self.states.add(entry_mode, active_from, active_until, self.upcoming.get(course_id, ()))
+
+    def coverage(self, area: Area) -> Coverage:
+        courses: Counter = Counter()  # (kind, level), (None, level), (kind, None), (None, None) → courses
+        for (kind, level_min, level_max), count in self.ranges.items():
+            courses[kind, None] += count
+            courses[None, None] += count
+            for rank in range(level_min, level_max + 1):
+                courses[kind, codes.LEVELS[rank]] += count
+                courses[None, codes.LEVELS[rank]] += count
+        operators = self._operators()
+
+        def cell(kind: str | None, level: str | None) -> Cell:
+            return Cell(courses[kind, level], operators[kind, level])
+
+        return Coverage(
+            area=area, on=self.states.on, total=cell(None, None),
+            by_kind={kind: cell(kind, None) for kind in codes.COURSE_KINDS},
+            by_kind_level={(kind, level): cell(kind, level) for kind, level in _CELLS},
+            by_level={level: cell(None, level) for level in codes.LEVELS},
+            shares={name: self.shares[name] for name in SHARES}, states=self.states,
+            counted_at=dt.datetime.now(dt.UTC))
+
+    def _operators(self) -> Counter:
+        """Operators per cell, per kind, per level and in all: each once where it has a course."""
+        operators: Counter = Counter({(None, None): len(self.operator_cells)})
+        for bits in self.operator_cells.values():
+            kinds, levels = set(), set()
+            for index, (kind, level) in enumerate(_CELLS):
+                if bits >> index & 1:
+                    operators[kind, level] += 1
+                    kinds.add(kind)
+                    levels.add(level)
+            for kind in kinds:
+                operators[kind, None] += 1
+            for level in levels:
+                operators[None, level] += 1
+        return operators
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,18 @@ open or has a waiting list.
 The rule is not written again here: each course goes through ``rules.next_entry`` and
 ``rules.entries_state``, as the API's items do. Only what those functions read is loaded — the
 entry mode, the active period, and the entries starting today or later (they look at no other) —
-and courses that cannot differ are told once: rolling courses with the same active period, and
-fixed courses without an upcoming entry.
+and an outcome that depends on nothing else is asked once: rolling courses with the same active
+period, fixed courses without an upcoming entry.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from portal.extensions import db
 from portal.offer import rules
@@ -27,9 +26,9 @@ from portal.offer.models import Course, Entry
 Scope = Callable[[Select], Select]
 
 
-@dataclass(frozen=True)
-class CourseDates:
-    """What ``rules.next_entry`` and ``rules.entries_state`` read of a course."""
+class CourseDates(NamedTuple):
+    """What ``rules.next_entry`` and ``rules.entries_state`` read of a course (a tuple: one is made
+    per course)."""
 
     entry_mode: str
     active_from: dt.date | None = None
@@ -37,45 +36,43 @@ class CourseDates:
     entries: tuple[Any, ...] = ()  # rows with start, status, registration_deadline
 
 
+def outcome(dates: CourseDates, on: dt.date) -> tuple[str, str | None]:
+    """The course's entries_state, and its next entry's status (None without a next entry)."""
+    following = rules.next_entry(dates, on)  # type: ignore[arg-type]  # reads only CourseDates' fields
+    return rules.entries_state(dates, on, following), (following.status if following else None)  # type: ignore[arg-type]
+
+
 @dataclass
 class StateCounts:
     """Courses per ``rules.ENTRIES_STATES``, and the joinable ones per status of their next entry."""
 
+    on: dt.date
     states: Counter = field(default_factory=Counter)
     next_entry: Counter = field(default_factory=Counter)  # "open" / "waiting_list"
+    _known: dict[tuple, tuple[str, str | None]] = field(default_factory=dict)
 
-    def add(self, dates: CourseDates, on: dt.date, courses: int = 1) -> None:
-        """Tell ``courses`` courses with these dates, through the rules."""
-        following = rules.next_entry(dates, on)  # type: ignore[arg-type]  # reads only CourseDates' fields
-        self.states[rules.entries_state(dates, on, following)] += courses  # type: ignore[arg-type]
-        if following is not None:
-            self.next_entry[following.status] += courses
-
-
-def entries_states(scope: Scope, on: dt.date) -> StateCounts:
-    """The courses of ``scope`` per entries_state, and the joinable ones per next entry's status."""
-    counts = StateCounts()
-    for active_from, active_until, courses in db.session.execute(scope(
-            select(Course.active_from, Course.active_until, func.count())
-            .where(Course.entry_mode == "rolling")
-            .group_by(Course.active_from, Course.active_until))):
-        counts.add(CourseDates("rolling", active_from, active_until), on, courses)
-    fixed = db.session.scalar(scope(select(func.count()).select_from(Course).where(Course.entry_mode == "fixed")))
-    with_entries = 0
-    for entries in _upcoming_entries(scope, on):
-        counts.add(CourseDates("fixed", entries=entries), on)
-        with_entries += 1
-    if fixed - with_entries:
-        counts.add(CourseDates("fixed"), on, fixed - with_entries)
-    return counts
+    def add(self, entry_mode: str, active_from: dt.date | None, active_until: dt.date | None,
+            upcoming: tuple[Any, ...]) -> None:
+        """Count one course: its entry mode, active period and upcoming entries."""
+        if entry_mode == "fixed" and upcoming:
+            state, status = outcome(CourseDates(entry_mode, entries=upcoming), self.on)
+        else:  # the rules read nothing else of these
+            key = (entry_mode, active_from, active_until)
+            if key not in self._known:
+                self._known[key] = outcome(CourseDates(entry_mode, active_from, active_until), self.on)
+            state, status = self._known[key]
+        self.states[state] += 1
+        if status is not None:
+            self.next_entry[status] += 1
 
 
-def _upcoming_entries(scope: Scope, on: dt.date) -> Iterable[tuple[Any, ...]]:
-    """Each fixed course's entries starting on ``on`` or later (courses without any left out)."""
-    rows = db.session.execute(scope(
-        select(Entry.course_id, Entry.start, Entry.status, Entry.registration_deadline)
-        .join(Course, Course.id == Entry.course_id)
-        .where(Course.entry_mode == "fixed", Entry.start >= on)
-        .order_by(Entry.course_id)))
-    for _course_id, entries in groupby(rows, key=lambda row: row.course_id):
-        yield tuple(entries)
+def upcoming_entries(scope: Scope, on: dt.date) -> dict[int, tuple[Any, ...]]:
+    """Each fixed course's entries starting on ``on`` or later, by course id (courses without any
+    left out)."""
+    found: defaultdict[int, list[Any]] = defaultdict(list)
+    for row in db.session.connection().execute(scope(
+            select(Entry.course_id, Entry.start, Entry.status, Entry.registration_deadline)
+            .join(Course, Course.id == Entry.course_id)
+            .where(Course.entry_mode == "fixed", Entry.start >= on))):
+        found[row.course_id].append(row)
+    return {course_id: tuple(entries) for course_id, entries in found.items()}

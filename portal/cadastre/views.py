@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from portal.cadastre.areas import WHOLE_REGION, all_areas, asked_area
-from portal.cadastre.coverage import area_totals, coverage
+from portal.cadastre.coverage import kept_area_totals, kept_coverage
 from portal.offer import rules
 from portal.permissions import public
 
@@ -22,5 +22,5 @@ def summary():
     if area is None:  # an area the selector does not offer: said beside it
         return render_template("cadastre/summary.html", areas=areas, area=None, coverage=None, totals=None,
                                asked=request.args.get("area"), today=today), 400
-    return render_template("cadastre/summary.html", areas=areas, area=area, coverage=coverage(area, today),
-                           totals=area_totals(areas, today), today=today)
+    return render_template("cadastre/summary.html", areas=areas, area=area, coverage=kept_coverage(area, today),
+                           totals=kept_area_totals(areas, today), today=today)

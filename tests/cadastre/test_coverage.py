@@ -208,3 +208,26 @@ def test_the_public_page_is_written_in_each_of_its_languages(client, offer, lang
     for query in ("", "&area=Communauté germanophone", "&area=Atlantis"):
         text = parse(client.get(f"/cadastre?lang={lang}{query}").get_data(as_text=True)).text
         assert [source for source in _cadastre_sources() if source in text] == [], (lang, query)
+
+
+def test_the_figures_are_kept_a_few_minutes_per_area_and_day(app, client, offer, monkeypatch):
+    from portal.cadastre import coverage as module
+
+    monkeypatch.setitem(app.config, "CADASTRE_CACHE_SECONDS", 300)
+    monkeypatch.setattr(module, "_KEPT", {})
+    clock = [1000.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: clock[0])
+
+    def namur() -> int:
+        return numbers(page(client, "&area=Namur"), "table-courses")["All kinds"][-1]
+
+    assert namur() == 7
+    f.load(f.document(f.operator("op-a", sites=[], courses=[f.course("new", "site-namur")])))
+    clock[0] += 299
+    assert namur() == 7  # kept
+    assert numbers(page(client), "table-areas")["Namur"] == [7, 1]
+    assert numbers(page(client, "&area=Liège"), "table-courses")["All kinds"][-1] == 1  # another area
+    clock[0] += 2
+    assert namur() == 8  # counted again after 300 s
+    assert numbers(page(client), "table-areas")["Namur"] == [8, 1]
+    assert "Counted from the live offer at" in page(client, "&area=Namur")

@@ -6,7 +6,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from portal.cadastre.areas import WHOLE_REGION, all_areas, area_named, asked_area
-from portal.cadastre.coverage import area_totals, coverage
+from portal.cadastre.coverage import kept_area_totals, kept_coverage
 from portal.cadastre.operators import operator_freshness
 from portal.offer import rules
 from portal.permissions import may, require, signed_in
@@ -25,6 +25,6 @@ def cadastre():
         return render_template("workspace/cadastre.html", areas=areas, area=None, coverage=None, totals=None,
                                operators=None, asked=request.args.get("area"), today=today), 400
     details = may(current_user, "view_cadastre_operators", area)
-    return render_template("workspace/cadastre.html", areas=areas, area=area, coverage=coverage(area, today),
-                           totals=area_totals(areas, today), today=today, own=own,
+    return render_template("workspace/cadastre.html", areas=areas, area=area, coverage=kept_coverage(area, today),
+                           totals=kept_area_totals(areas, today), today=today, own=own,
                            operators=operator_freshness(area, today) if details else None)
