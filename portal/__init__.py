@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.alerts import bp as alerts_bp
     from portal.api import bp as api_bp
     from portal.bulk import bp as bulk_bp
+    from portal.cadastre import views as cadastre_views
     from portal.core import bp as core_bp
     from portal.demand.recorder import register_demand
     from portal.extensions import csrf
@@ -132,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
     register_demand(app)
     app.register_blueprint(alerts_bp)
     csrf.exempt(alerts_bp)  # no session on public pages; a mail program's one-click stop has no token
+    app.register_blueprint(cadastre_views.bp)
 
 
 def register_cli(app: Flask) -> None:

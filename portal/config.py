@@ -37,6 +37,8 @@ class Config:
     # A statement of a public request (pages, API, GeoJSON) running longer than this (ms) is
     # stopped and the request answers 503 with Retry-After; 0: no limit. Not for signed-in pages.
     PUBLIC_QUERY_TIMEOUT_MS = int(os.environ.get("PUBLIC_QUERY_TIMEOUT_MS", "3000"))
+    # Seconds the cadastre's figures of an area are kept by a worker (0: counted at every request).
+    CADASTRE_CACHE_SECONDS = int(os.environ.get("CADASTRE_CACHE_SECONDS", "300"))
     # Sessions exist only for signed-in users (the public gets no cookie).
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
     SESSION_COOKIE_HTTPONLY = True
@@ -106,6 +108,7 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
+    CADASTRE_CACHE_SECONDS = 0  # each test counts its own offer
     MAIL_SERVER = ""
     DEMAND_COUNTING = False  # tests of the counting turn it on
     PUBLIC_URL = "https://passerelle.test"

@@ -54,8 +54,9 @@ CODES: tuple[str, ...] = tuple(BY_CODE)
 WORKSPACE_CODES: tuple[str, ...] = tuple(language.code for language in LANGUAGES if language.workspace)
 SOURCE_LOCALE = "en"  # the language of the msgids: it needs no catalogue
 
-# The blueprints whose pages exist in every language; the others (accounts, workspace, bulk) in
-# the workspace languages only. A page outside any blueprint (a 404) is public.
+# The blueprints whose pages exist in every language; the others (accounts, workspace, bulk, and the
+# cadastre's public page, written for coordinators, partners and the press) in the workspace
+# languages only. A page outside any blueprint (a 404) is public.
 PUBLIC_BLUEPRINTS = frozenset({"search", "core", "api", "guide", "selection", "alerts", None})
 # Endpoints whose URLs never carry a language (files).
 NO_LANGUAGE = frozenset({"static", "core.vendor", "core.favicon"})

@@ -194,7 +194,7 @@ ENTRY_STATES = Table(
     _L("closed", _l("Registrations closed"), _l("The date to register has passed."), "lock"),
 )
 ENTRIES_STATES = Table(
-    _L("joinable", _l("Open"), _l("You can register for the next session."), "door-open"),
+    _L("joinable", _l("Open for registration"), _l("You can register for the next session."), "door-open"),
     _L("registration_closed", _l("Registrations closed"), _CLOSED, "lock"),
     _L("full", _l("Full"), _ALL_FULL, "door-closed"),
     _L("none", _l("No start date known yet"), _l("The operator has not given a start date yet. Ask them."),
@@ -277,6 +277,15 @@ FIELD_VALUES: dict[str, Table] = {
     "sectors": SECTORS, "prepares_for": PREPARES_FOR, "days": DAYS, "parts_of_day": PARTS_OF_DAY,
     "audiences": AUDIENCES, "entry_mode": ENTRY_MODES, "status": COURSE_STATUSES,
 }
+
+# -- cadastre/coverage.py: SHARES (what the cadastre counts a share of the offer for; the course's own words) ---
+COVERAGE_SHARES = Table(
+    _L("evening", _l("In the evening"), PARTS_OF_DAY["evening"].explanation, "moon"),
+    _L("saturday", _l("On Saturday"), _l("The course has lessons on Saturday."), "calendar"),
+    _L("childcare", _l("With childcare"), COURSE_FIELDS["childcare"].explanation, "child"),
+    _L("free", _l("Free"), _l("The course costs the learner nothing."), "euro"),
+    _L("job_oriented", COURSE_FIELDS["job_oriented"].short, COURSE_FIELDS["job_oriented"].explanation, "job"),
+)
 
 # -- offer/history.py: SOURCES, ACTIONS ---
 CHANGE_SOURCES = Table(

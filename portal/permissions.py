@@ -103,7 +103,7 @@ def course_in_own_bassin(user: Any, course: Course) -> bool:
 
 
 def own_bassin(user: Any, thing: Any) -> bool:
-    """The user's bassin itself (a name), or a sign-up request made in it."""
+    """The user's bassin itself (a name), a sign-up request made in it, or the cadastre's area of it."""
     bassin = thing if isinstance(thing, str) else thing.bassin_efe
     return user.bassin_efe is not None and user.bassin_efe == bassin
 
@@ -184,6 +184,7 @@ def rules() -> dict[str, Rule]:
     """Every action: the type of its target, and the grant of each role allowed to do it."""
     # Imported here: the accounts package imports this module for its views' marks.
     from portal.accounts.models import Invitation, SignupRequest, User
+    from portal.cadastre.areas import Area
     from portal.referrals.models import Referral
 
     return {
@@ -208,6 +209,10 @@ def rules() -> dict[str, Rule]:
         # A bassin's whole cadastre (the target is the bassin's name): its coordinators and the admins.
         "import_cadastre": Rule(str, {COORDINATOR: OWN_BASSIN, ADMIN: ALWAYS}),
         "export_cadastre": Rule(str, {COORDINATOR: OWN_BASSIN, ADMIN: ALWAYS}),
+        # The cadastre's figures in the workspace: any area's aggregates for coordinators and admins;
+        # the operators of an area and their freshness for its bassin's coordinators and the admins.
+        "view_cadastre": Rule(None, {COORDINATOR: ALWAYS, ADMIN: ALWAYS}),
+        "view_cadastre_operators": Rule(Area, {COORDINATOR: OWN_BASSIN, ADMIN: ALWAYS}),
         # Sign-up requests: the coordinators of its bassin, and the admins.
         "list_signups": Rule(None, {COORDINATOR: ALWAYS, ADMIN: ALWAYS}),
         "decide_signup": Rule(SignupRequest, {COORDINATOR: SIGNUP_IN_OWN_BASSIN, ADMIN: ALWAYS}),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, g, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -40,6 +40,7 @@ def register_templating(app: Flask) -> None:
     app.context_processor(lambda: {**site_settings(), **i18n.language_context()})
     app.add_template_filter(format_km, "km")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_share, "share")
     app.add_template_filter(as_written, "as_written")
 
 
@@ -87,3 +88,11 @@ def format_km(value: float) -> str:
 
 def format_number(value: float) -> str:
     return format_decimal(value, format="#,##0.##")
+
+
+def format_share(value: float | None) -> str:
+    """0.237 → "24 %" in French (the locale's way to write a percentage); None → "—"; a share that
+    would round to 0 without being none → "< 1 %"."""
+    if value is None:
+        return "—"
+    return f"< {format_percent(0.01)}" if 0 < value < 0.005 else format_percent(value)

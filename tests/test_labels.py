@@ -16,6 +16,7 @@ from portal import labels
 from portal.accounts import admin as account_admin
 from portal.accounts.forms import SignupForm
 from portal.accounts.models import ROLES
+from portal.cadastre import coverage
 from portal.guide import deduction
 from portal.offer import codes, history, rules
 from portal.offer.exchange import COURSE_KEYS, ENTRY_KEYS
@@ -45,7 +46,7 @@ CODE_LISTS = {
     "GUIDE_SPEAK": deduction.SPEAK, "GUIDE_READ": deduction.READ, "GUIDE_GOALS": deduction.GOALS,
     "GUIDE_TIMES": deduction.TIMES, "GUIDE_CHILDCARE": deduction.CHILDCARE,
     "SERVICE_KINDS": referral_codes.SERVICE_KINDS, "REFERRAL_STATUSES": referral_codes.STATUSES,
-    "REFERRAL_OUTCOMES": referral_codes.OUTCOMES,
+    "REFERRAL_OUTCOMES": referral_codes.OUTCOMES, "COVERAGE_SHARES": coverage.SHARES,
 }
 # Where an explanation says nothing a learner needs.
 NO_EXPLANATION = {"DAYS"}

@@ -30,12 +30,14 @@ from tests.referrals.helpers import REFERRAL_A, REFERRAL_B, make_matrix_referral
 
 # The public pages besides the search, its API and files: "use my position", signing in, asking for an account
 # (an organisation, or a social worker's service), answering an invitation, resetting a password; the guided
-# route; a selection's sheet, short link and calendar; asking for an alert, confirming and stopping it, the feed.
+# route; a selection's sheet, short link and calendar; asking for an alert, confirming and stopping it, the feed;
+# the cadastre's figures.
 PUBLIC_PAGES = {"/", "/embed", "/lieu-proche", "/healthz", "/favicon.ico", "/connexion", "/connexion/code",
                 "/inscription", "/inscription/orientation", "/invitation/<token>", "/mot-de-passe-oublie",
                 "/mot-de-passe/<token>", "/trouver", "/trouver/<slug>", "/trouver/resultats",
                 "/selection", "/selection/lien-court", "/selection/partager/<code>", "/selection/calendrier.ics",
-                "/s/<code>", "/alerte", "/alerte/confirmer/<token>", "/alerte/arreter/<token>", "/flux.atom"}
+                "/s/<code>", "/alerte", "/alerte/confirmer/<token>", "/alerte/arreter/<token>", "/flux.atom",
+                "/cadastre"}
 # Endpoints that serve files, not views of ours.
 NOT_VIEWS = {"static"}
 
@@ -98,6 +100,14 @@ _OPERATORS_MATRIX = {
     **{("POST", f"/espace/comptes/{2**31 - 1}/{action}"): {"anonymous": LOGIN, "operator A": 403,
                                                           "operator B": 403, "coordinator": 403, "admin": 404}
        for action in ("desactiver", "activer", "second-facteur")},
+    # The cadastre's figures: coordinators and admins, any area (the operators of an area only for its
+    # bassin's coordinators and the admins: tests/workspace/test_cadastre.py); an unknown area is a 400.
+    ("GET", "/espace/cadastre"): {"anonymous": LOGIN, "operator A": 403, "operator B": 403, "coordinator": 200,
+                                  "admin": 200},
+    ("GET", "/espace/cadastre?area=Li%C3%A8ge"): {"anonymous": LOGIN, "operator A": 403, "operator B": 403,
+                                                  "coordinator": 200, "admin": 200},
+    ("GET", "/espace/cadastre?area=nowhere"): {"anonymous": LOGIN, "operator A": 403, "operator B": 403,
+                                               "coordinator": 400, "admin": 400},
     # A colleague's access (the team page): 404 for everyone when the account does not exist.
     ("POST", f"/espace/comptes/{2**31 - 1}/retirer"): {"anonymous": LOGIN, "operator A": 404, "operator B": 404,
                                                       "coordinator": 404, "admin": 404},
@@ -259,6 +269,7 @@ def test_scopes_agree_with_their_predicates(app_context, people):
 def test_a_role_no_row_names_is_refused_everything(app_context, people):
     """A new role gets nothing until rows name it."""
     from portal.accounts.models import Invitation, SignupRequest, User
+    from portal.cadastre.areas import Area
     from portal.offer.models import Course, Site
     from portal.referrals.models import Referral
 
@@ -268,7 +279,7 @@ def test_a_role_no_row_names_is_refused_everything(app_context, people):
                Course: db.session.scalar(select(Course)), Site: db.session.scalar(select(Site)),
                SignupRequest: SignupRequest(bassin_efe="Namur"),
                Invitation: Invitation(operator_id=newcomer.operator_id),
-               Referral: db.session.get(Referral, REFERRAL_A)}
+               Referral: db.session.get(Referral, REFERRAL_A), Area: Area("Namur", "Namur")}
     assert [action for action, rule in rules().items() if may(newcomer, action, samples[rule.target])] == []
     assert db.session.scalars(select(Operator).where(operators_seen_by(newcomer))).all() == []
     db.session.rollback()

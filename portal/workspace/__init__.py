@@ -17,6 +17,7 @@ def workspace_helpers() -> dict[str, Any]:
 
 from portal.workspace import views  # noqa: E402,F401
 from portal.workspace.admin import views as admin_views  # noqa: E402,F401
+from portal.workspace.cadastre import views as cadastre_views  # noqa: E402,F401
 from portal.workspace.courses import views as course_views  # noqa: E402,F401
 from portal.workspace.signups import views as signup_views  # noqa: E402,F401
 from portal.workspace.sites import views as site_views  # noqa: E402,F401
