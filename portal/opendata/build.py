@@ -85,7 +85,7 @@ def _write(offer: VisibleOffer, today: dt.date, paths: dict[str, Path]) -> None:
         table = CourseTableWriter(opened["csv"])
         collection = FeatureCollectionWriter(opened["geojson"], feature_collection_members(today))
         operator_id = None
-        for course in courses_in_order(offer.course_ids):
+        for course in courses_in_order(offer):
             if course.operator_id != operator_id:
                 operator_id = course.operator_id
                 document.start_operator(offer.operators[operator_id], offer.sites_of[operator_id])

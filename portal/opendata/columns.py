@@ -133,4 +133,14 @@ SITE_COLUMNS: tuple[Column, ...] = (
 
 COLUMNS: tuple[Column, ...] = COURSE_COLUMNS + OPERATOR_COLUMNS + SITE_COLUMNS
 HEADER: tuple[str, ...] = tuple(column.name for column in COLUMNS)
+# What the portal writes itself (codes, dates, numbers ≥ 0, yes/no, the gazetteer's names, its own
+# addresses) never starts like a formula; every other cell (what people wrote) is guarded.
+UNGUARDED = frozenset((
+    "kind", "level_min", "level_max", "entry_mode", "next_entry", "next_entry_status", "next_entry_deadline",
+    "entries_state", "entries", "active_from", "active_until", "days", "parts_of_day", "hours_per_week", "cost_eur",
+    "childcare", "job_oriented", "sectors", "prepares_for", "audiences", "requires_job_seeker_registration",
+    "requires_valid_residence_permit", "entry_test", "registration", "confirmed_at", "stale", "operator_kind",
+    "postal_code", "commune", "nis_code", "bassin_efe", "lat", "lon", "wheelchair_accessible", "reception_languages",
+    "url"))
+GUARDED: tuple[bool, ...] = tuple(column.name not in UNGUARDED for column in COLUMNS)
 

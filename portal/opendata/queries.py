@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.extensions import db
 from portal.offer.models import Course, Operator, Site
@@ -45,11 +46,16 @@ def visible_offer(today: dt.date) -> VisibleOffer:
     return offer
 
 
-def courses_in_order(course_ids: list[int]) -> Iterator[Course]:
-    """The courses of ``course_ids`` in that order, with their entries, ``CHUNK`` at a time (their
-    site and operator come from the session, where ``visible_offer`` loaded them)."""
-    for start in range(0, len(course_ids), CHUNK):
-        chunk = course_ids[start:start + CHUNK]
+def courses_in_order(offer: VisibleOffer) -> Iterator[Course]:
+    """The offer's courses in its order, with their entries, ``CHUNK`` at a time; their site and
+    operator are those ``visible_offer`` loaded (set, not looked up course by course)."""
+    sites = {site.id: site for sites in offer.sites_of.values() for site in sites}
+    for start in range(0, len(offer.course_ids), CHUNK):
+        chunk = offer.course_ids[start:start + CHUNK]
         by_id = {course.id: course for course in db.session.scalars(
             select(Course).where(Course.id.in_(chunk)).options(selectinload(Course.entries)))}
-        yield from (by_id[course_id] for course_id in chunk)
+        for course_id in chunk:
+            course = by_id[course_id]
+            set_committed_value(course, "site", sites[course.site_id])
+            set_committed_value(course, "operator", offer.operators[course.operator_id])
+            yield course

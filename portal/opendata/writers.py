@@ -11,7 +11,7 @@ from portal.bulk.files import guard
 from portal.bulk.reader import cell_text
 from portal.offer.exchange import FORMAT, operator_dict, site_dict
 from portal.offer.models import Operator, Site
-from portal.opendata.columns import COLUMNS, HEADER, Row
+from portal.opendata.columns import COLUMNS, GUARDED, HEADER, Row
 
 
 def _dumps(value: Any) -> str:
@@ -75,7 +75,8 @@ class CourseTableWriter:
         self.writer.writerow(HEADER)
 
     def row(self, row: Row) -> None:
-        self.writer.writerow([guard(cell_text(column.value(row))) for column in COLUMNS])
+        self.writer.writerow([guard(cell_text(column.value(row))) if guarded else cell_text(column.value(row))
+                              for column, guarded in zip(COLUMNS, GUARDED, strict=True)])
 
     def close(self) -> None:
         pass

@@ -165,3 +165,11 @@ def test_an_empty_offer_gives_empty_files(client):
     assert csv_rows(client) == []
     assert get_file(client, "passerelle-offre.json").get_json() == {"format": "passerelle-offer/1", "operators": []}
     assert json.loads(get_file(client, "passerelle-offre.geojson").get_data())["features"] == []
+
+
+def test_the_unguarded_columns_are_columns():
+    """A typo in the list of columns written without a guard would guard nothing less, but say so."""
+    from portal.opendata.columns import UNGUARDED
+
+    assert UNGUARDED < set(HEADER)
+    assert {"title", "description", "operator_name", "operator_phone", "street", "transit_note"}.isdisjoint(UNGUARDED)
