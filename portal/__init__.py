@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.demand.recorder import register_demand
     from portal.extensions import csrf
     from portal.guide import views as guide_views
+    from portal.opendata import bp as opendata_bp
     from portal.referrals import bp as referrals_bp
     from portal.search import views as search_views
     from portal.selection import bp as selection_bp
@@ -132,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
     register_selection(app)
     register_demand(app)
     app.register_blueprint(alerts_bp)
+    app.register_blueprint(opendata_bp)
     csrf.exempt(alerts_bp)  # no session on public pages; a mail program's one-click stop has no token
     app.register_blueprint(cadastre_views.bp)
 
@@ -140,9 +142,11 @@ def register_cli(app: Flask) -> None:
     from portal.alerts.cli import alerts_cli
     from portal.cli import demo_cli, jobs_cli, offer_cli, translate_cli, users_cli
     from portal.mail.cli import mail_cli
+    from portal.opendata.cli import opendata_cli
     from portal.referrals.cli import referrals_cli, services_cli
 
     app.cli.add_command(mail_cli)
+    app.cli.add_command(opendata_cli)
     app.cli.add_command(referrals_cli)
     app.cli.add_command(services_cli)
     app.cli.add_command(alerts_cli)

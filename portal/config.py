@@ -96,6 +96,9 @@ class Config:
     DEMAND_FLUSH_SECONDS = float(os.environ.get("DEMAND_FLUSH_SECONDS", "60"))
     # One import at a time per machine: the web workers share a lock on this file.
     IMPORT_LOCK_FILE = os.environ.get("IMPORT_LOCK_FILE", str(INSTANCE_DIR / "import.lock"))
+    # The open data files (portal.opendata): built every night by the job "open_data", served from
+    # here. Several servers share one directory, or each builds its own at its first request.
+    OPEN_DATA_DIR = os.environ.get("OPEN_DATA_DIR", str(INSTANCE_DIR / "open-data"))
 
 
 class TestConfig(Config):

@@ -59,7 +59,7 @@ SOURCE_LOCALE = "en"  # the language of the msgids: it needs no catalogue
 # languages only. A page outside any blueprint (a 404) is public.
 PUBLIC_BLUEPRINTS = frozenset({"search", "core", "api", "guide", "selection", "alerts", None})
 # Endpoints whose URLs never carry a language (files).
-NO_LANGUAGE = frozenset({"static", "core.vendor", "core.favicon"})
+NO_LANGUAGE = frozenset({"static", "core.vendor", "core.favicon", "opendata.download"})
 
 
 def review_status() -> dict[str, str]:

@@ -2,9 +2,11 @@
 set), a clean database per test, a fixed "today", and documents built by ``tests.factories``."""
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -99,11 +101,19 @@ def make_app(url: str, **settings):
         PASSERELLE_TODAY = TODAY.isoformat()
         SERVER_NAME = "passerelle.test"
 
+    # The open data files of this application: never the instance folder's.
+    settings.setdefault("OPEN_DATA_DIR", _temporary_directory("passerelle-open-data-"))
     for name, value in settings.items():  # before create_app: extensions read them at init
         setattr(Config, name, value)
     app = create_app(Config)
     app.test_client_class = FreshRequestClient
     return app
+
+
+def _temporary_directory(prefix: str) -> str:
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 class FreshRequestClient(FlaskClient):

@@ -31,13 +31,13 @@ from tests.referrals.helpers import REFERRAL_A, REFERRAL_B, make_matrix_referral
 # The public pages besides the search, its API and files: "use my position", signing in, asking for an account
 # (an organisation, or a social worker's service), answering an invitation, resetting a password; the guided
 # route; a selection's sheet, short link and calendar; asking for an alert, confirming and stopping it, the feed;
-# the cadastre's figures.
+# the cadastre's figures, the open data page and its files.
 PUBLIC_PAGES = {"/", "/embed", "/lieu-proche", "/healthz", "/favicon.ico", "/connexion", "/connexion/code",
                 "/inscription", "/inscription/orientation", "/invitation/<token>", "/mot-de-passe-oublie",
                 "/mot-de-passe/<token>", "/trouver", "/trouver/<slug>", "/trouver/resultats",
                 "/selection", "/selection/lien-court", "/selection/partager/<code>", "/selection/calendrier.ics",
                 "/s/<code>", "/alerte", "/alerte/confirmer/<token>", "/alerte/arreter/<token>", "/flux.atom",
-                "/cadastre"}
+                "/cadastre", "/donnees-ouvertes", "/donnees-ouvertes/<filename>"}
 # Endpoints that serve files, not views of ours.
 NOT_VIEWS = {"static"}
 

@@ -94,6 +94,14 @@ def _purge_short_links(now: dt.datetime) -> str:
     return purge_short_links(now)
 
 
+def _build_open_data(now: dt.datetime) -> str:
+    from portal.offer import rules
+    from portal.opendata.build import run_build
+    from portal.opendata.store import open_data_dir
+
+    return run_build(open_data_dir(), rules.today())
+
+
 JOBS: tuple[Job, ...] = (
     Job("derived_dates", "Recompute each course's next start for the new day (the 'soonest start' sort).",
         _refresh_derived_dates, daily_at=dt.time(0, 0)),
@@ -111,6 +119,9 @@ JOBS: tuple[Job, ...] = (
     Job("purge", "Forget old job runs, sent e-mails and sign-in counters.", _purge, daily_at=dt.time(3, 0)),
     Job("short_links", "Delete the short links to selections whose six months are over.", _purge_short_links,
         daily_at=dt.time(3, 15)),
+    # After derived_dates (the day's next entries); the files say the day they are of.
+    Job("open_data", "Build the open data files of the visible offer (CSV, passerelle-offer/1 JSON, GeoJSON).",
+        _build_open_data, daily_at=dt.time(0, 30)),
 )
 
 
