@@ -32,7 +32,8 @@ def test_templating_is_registered_in_one_place_per_area():
         if hits:
             found[str(path.relative_to(PORTAL))] = len(hits)
     # The site's (templating.py) and the workspace's (its package's __init__).
-    assert found == {"templating.py": 5, "workspace/__init__.py": 1}, found
+    assert set(found) == {"templating.py", "workspace/__init__.py"}, found
+    assert found["workspace/__init__.py"] == 1, found
 
 
 def _templates() -> list[Path]:
