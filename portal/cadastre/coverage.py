@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import Select, distinct, func, select
 
 from portal.cadastre.areas import Area
+from portal.cadastre.calendar import EntryCalendar, entry_calendar
 from portal.cadastre.states import Scope, StateCounts, upcoming_entries
 from portal.extensions import db
 from portal.offer import codes
@@ -119,6 +120,11 @@ def _kept(what: str, area_key: str, on: dt.date, count: Callable[[], Any]) -> An
 def kept_coverage(area: Area, on: dt.date) -> Coverage:
     """``coverage(area, on)``, kept a few minutes (``CADASTRE_CACHE_SECONDS``)."""
     return _kept("coverage", area.key, on, lambda: coverage(area, on))
+
+
+def kept_calendar(area: Area, on: dt.date) -> EntryCalendar:
+    """The area's entry calendar (portal.cadastre.calendar), kept like its coverage."""
+    return _kept("calendar", area.key, on, lambda: entry_calendar(on, area.bassin_efe))
 
 
 def kept_area_totals(areas: list[Area], on: dt.date) -> list[AreaTotal]:

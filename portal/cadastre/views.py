@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from portal.cadastre.areas import WHOLE_REGION, all_areas, asked_area
-from portal.cadastre.coverage import kept_area_totals, kept_coverage
+from portal.cadastre.coverage import kept_area_totals, kept_calendar, kept_coverage
+from portal.demand.queries import PUBLIC_MINIMUM, unmet_demand
 from portal.offer import rules
 from portal.permissions import public
 
@@ -23,4 +24,6 @@ def summary():
         return render_template("cadastre/summary.html", areas=areas, area=None, coverage=None, totals=None,
                                asked=request.args.get("area"), today=today), 400
     return render_template("cadastre/summary.html", areas=areas, area=area, coverage=kept_coverage(area, today),
-                           totals=kept_area_totals(areas, today), today=today)
+                           totals=kept_area_totals(areas, today), today=today, calendar=kept_calendar(area, today),
+                           unmet=unmet_demand(today, bassin=area.bassin_efe, minimum=PUBLIC_MINIMUM),
+                           unmet_minimum=PUBLIC_MINIMUM)

@@ -26,6 +26,11 @@ class UnmetRow:
     level: str
     searches: int
 
+    @property
+    def month_start(self) -> dt.date:
+        year, month = self.month.split("-")
+        return dt.date(int(year), int(month), 1)
+
 
 def _month(column):
     if db.engine.dialect.name == "postgresql":

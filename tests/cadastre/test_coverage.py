@@ -170,10 +170,10 @@ def test_tables_have_captions_and_headers(client, offer):
     doc = parse(page(client, "&area=Namur"))
     tables = doc.select("table")
     assert {table["id"] for table in tables} == {"table-courses", "table-operators", "table-states", "table-shares",
-                                                 "table-areas"}
+                                                 "table-calendar", "table-areas"}
     for table in tables:
         assert table.one("caption").text
-        assert all(th.get("scope") in ("col", "row") for th in table.select("th"))
+        assert all(th.get("scope") in ("col", "row", "rowgroup") for th in table.select("th"))
         assert all(row.select("th") for row in table.select("tbody tr"))  # each row has its header
         frame = table.parent
         assert frame.get("role") == "region" and frame["aria-labelledby"] == table.one("caption")["id"]

@@ -6,8 +6,9 @@ from flask import render_template, request
 from flask_login import current_user
 
 from portal.cadastre.areas import WHOLE_REGION, all_areas, area_named, asked_area
-from portal.cadastre.coverage import kept_area_totals, kept_coverage
+from portal.cadastre.coverage import kept_area_totals, kept_calendar, kept_coverage
 from portal.cadastre.operators import operator_freshness
+from portal.demand.queries import unmet_demand
 from portal.offer import rules
 from portal.permissions import may, require, signed_in
 from portal.workspace import bp
@@ -27,4 +28,6 @@ def cadastre():
     details = may(current_user, "view_cadastre_operators", area)
     return render_template("workspace/cadastre.html", areas=areas, area=area, coverage=kept_coverage(area, today),
                            totals=kept_area_totals(areas, today), today=today, own=own,
+                           calendar=kept_calendar(area, today), unmet=unmet_demand(today, bassin=area.bassin_efe),
+                           unmet_minimum=1,
                            operators=operator_freshness(area, today) if details else None)
