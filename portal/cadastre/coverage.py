@@ -57,6 +57,9 @@ class Coverage:
     by_level: dict[str, Cell]  # level → courses of any kind whose range holds it
     shares: dict[str, int]  # SHARES → courses
     states: StateCounts
+    # (kind, level) → courses whose range holds the level that are full or whose next session has a
+    # waiting list (issue 12, item 4: the pressure)
+    pressure: dict[tuple[str, str], int]
     counted_at: dt.datetime  # UTC (pages show it in Wallonia's time)
 
     def cell(self, kind: str, level: str) -> Cell:
@@ -151,6 +154,7 @@ class _Tally:
         self.operator_cells: defaultdict[int, int] = defaultdict(int)  # operator → its cells (bits)
         self.shares: Counter = Counter()
         self.states = StateCounts(on)
+        self.pressed: Counter = Counter()  # (kind, level_min, level_max) → full or waiting-list courses
 
     def add(self, course_id: int, kind: str, level_min: int, level_max: int, operator_id: int, entry_mode: str,
             active_from: dt.date | None, active_until: dt.date | None, parts_of_day: int, days: int,
@@ -162,7 +166,8 @@ class _Tally:
                             ("childcare", childcare), ("free", cost_eur == 0), ("job_oriented", job_oriented)):
             if holds:
                 self.shares[name] += 1
-        self.states.add(entry_mode, active_from, active_until, self.upcoming.get(course_id, ()))
+        if self.states.add(entry_mode, active_from, active_until, self.upcoming.get(course_id, ())):
+            self.pressed[kind, level_min, level_max] += 1
 
     def coverage(self, area: Area) -> Coverage:
         courses: Counter = Counter()  # (kind, level), (None, level), (kind, None), (None, None) → courses
@@ -183,7 +188,14 @@ class _Tally:
             by_kind_level={(kind, level): cell(kind, level) for kind, level in _CELLS},
             by_level={level: cell(None, level) for level in codes.LEVELS},
             shares={name: self.shares[name] for name in SHARES}, states=self.states,
-            counted_at=dt.datetime.now(dt.UTC))
+            pressure=self._pressure(), counted_at=dt.datetime.now(dt.UTC))
+
+    def _pressure(self) -> dict[tuple[str, str], int]:
+        pressure: Counter = Counter()
+        for (kind, level_min, level_max), count in self.pressed.items():
+            for rank in range(level_min, level_max + 1):
+                pressure[kind, codes.LEVELS[rank]] += count
+        return {cell: pressure[cell] for cell in _CELLS}
 
     def _operators(self) -> Counter:
         """Operators per cell, per kind, per level and in all: each once where it has a course."""

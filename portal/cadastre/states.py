@@ -52,8 +52,9 @@ class StateCounts:
     _known: dict[tuple, tuple[str, str | None]] = field(default_factory=dict)
 
     def add(self, entry_mode: str, active_from: dt.date | None, active_until: dt.date | None,
-            upcoming: tuple[Any, ...]) -> None:
-        """Count one course: its entry mode, active period and upcoming entries."""
+            upcoming: tuple[Any, ...]) -> bool:
+        """Count one course: its entry mode, active period and upcoming entries. True when the
+        course is under pressure: full, or its next session has a waiting list."""
         if entry_mode == "fixed" and upcoming:
             state, status = outcome(CourseDates(entry_mode, entries=upcoming), self.on)
         else:  # the rules read nothing else of these
@@ -64,6 +65,7 @@ class StateCounts:
         self.states[state] += 1
         if status is not None:
             self.next_entry[status] += 1
+        return state == "full" or status == "waiting_list"
 
 
 def upcoming_entries(scope: Scope, on: dt.date) -> dict[int, tuple[Any, ...]]:

@@ -32,9 +32,9 @@ def _no_page_scroll(page) -> None:
 def test_public_page_has_no_axe_violation(open_page, live_server, name, width):
     page, watch = open_page(width)
     goto(page, watch, live_server(PUBLIC[name]))
-    # Kinds × levels (courses, operators), states, shares, the entry calendar, the areas (the searches
-    # without a course near are a table only once some were counted).
-    assert page.locator("table.figures-table").count() == 6
+    # Kinds × levels (courses, operators), states, pressure, shares, the entry calendar, the areas (the
+    # searches without a course near are a table only once some were counted).
+    assert page.locator("table.figures-table").count() == 7
     assert page.locator("#table-calendar tbody td").count() == 24 * 13
     assert page.locator("#table-courses tfoot td").last.inner_text().strip() != "0"
     _no_page_scroll(page)

@@ -170,7 +170,7 @@ def test_tables_have_captions_and_headers(client, offer):
     doc = parse(page(client, "&area=Namur"))
     tables = doc.select("table")
     assert {table["id"] for table in tables} == {"table-courses", "table-operators", "table-states", "table-shares",
-                                                 "table-calendar", "table-areas"}
+                                                 "table-pressure", "table-calendar", "table-areas"}
     for table in tables:
         assert table.one("caption").text
         assert all(th.get("scope") in ("col", "row", "rowgroup") for th in table.select("th"))

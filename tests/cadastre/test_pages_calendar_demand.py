@@ -24,6 +24,17 @@ def test_the_public_page_shows_the_calendar_of_its_area(client, offer):  # noqa:
     assert len(empty) == 24 * 12 - 2 * 2 - 3  # fle A1 and A2 in December and January, alpha in Feb–Apr
 
 
+def test_the_pressure_counts_full_and_waiting_list_courses_in_each_level(client, offer):  # noqa: F811
+    html = client.get("/cadastre?lang=en&area=Namur").get_data(as_text=True)
+    rows = figures(html, "table-pressure")
+    # The FLE course's next session (7 December: the 30 November one's deadline passed) has a
+    # waiting list: it counts in A1 and A2; the rolling Alpha course is open.
+    fle = next(cells for header, cells in rows.items() if "FLE" in header)
+    assert fle == ["0", "1 (100%)", "1 (100%)", "0", "0", "0"]
+    alpha = next(cells for header, cells in rows.items() if header.startswith("Learn French and learn to read"))
+    assert alpha == ["0 (0%)", "0", "0", "0", "0", "0"]
+
+
 def add_counts(*rows) -> None:
     db.session.add_all(SearchCount(day=day, nis_code=nis, kinds=kinds, level=level, band=band, count=count)
                        for day, nis, kinds, level, band, count in rows)
