@@ -94,3 +94,25 @@ def test_an_unknown_area_is_said_beside_the_selector(app, people):
     response = signed_in_client(app, people["coordinator"]).get("/espace/cadastre?lang=en&area=Atlantis")
     assert response.status_code == 400
     assert parse(response.get_data(as_text=True)).one("#area-error").text.startswith("“Atlantis” is not an area")
+
+
+def test_referrals_per_course_are_counts_only(app, people):
+    from portal.offer.models import Course
+    from portal.referrals.models import ReferralCount
+    from tests.referrals.helpers import make_referral
+
+    make_referral("course-a", "worker-a@example.org")
+    make_referral("course-a", "worker-a@example.org", status="accepted", first_name="Zeynep")
+    make_referral("course-b", "worker-b@example.org")
+    course_a = db.session.scalar(select(Course).where(Course.ref == "course-a"))
+    db.session.add(ReferralCount(course_id=course_a.id, month="2026-08", outcome="withdrawn", count=2))
+    db.session.commit()
+    html = cadastre(app, people["coordinator"], "&area=Namur")
+    rows = figures(html, "table-referrals")
+    assert list(rows) == ["Course", next(header for header in rows if "course-a" in header)]
+    cells = rows[next(header for header in rows if "course-a" in header)]
+    # Total, then: waiting, will call, accepted, waiting list, not suitable, closed without answer, withdrawn.
+    assert cells == ["4", "1", "0", "1", "0", "0", "0", "2"]
+    assert "Awa" not in html and "Zeynep" not in html and "0470" not in html
+    # Liège's course is in Liège's table.
+    assert "course-b" in figures(cadastre(app, people["coordinator"], "&area=Liège"), "table-referrals").__repr__()

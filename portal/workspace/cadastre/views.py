@@ -8,6 +8,8 @@ from flask_login import current_user
 from portal.cadastre.areas import WHOLE_REGION, all_areas, area_named, asked_area
 from portal.cadastre.coverage import kept_area_totals, kept_calendar, kept_coverage
 from portal.cadastre.operators import operator_freshness
+from portal.cadastre.referrals import COLUMNS as REFERRAL_COLUMNS
+from portal.cadastre.referrals import referrals_by_course
 from portal.demand.queries import unmet_demand
 from portal.offer import rules
 from portal.permissions import may, require, signed_in
@@ -30,4 +32,5 @@ def cadastre():
                            totals=kept_area_totals(areas, today), today=today, own=own,
                            calendar=kept_calendar(area, today), unmet=unmet_demand(today, bassin=area.bassin_efe),
                            unmet_minimum=1,
-                           operators=operator_freshness(area, today) if details else None)
+                           operators=operator_freshness(area, today) if details else None,
+                           referrals=referrals_by_course(area), referral_columns=REFERRAL_COLUMNS)
