@@ -17,7 +17,7 @@ REGISTRATIONS = re.compile(r"app_context_processor|app_template_filter|app_templ
 def test_site_wide_template_helpers_come_from_the_factory(app):
     env = app.jinja_env
     assert {"get_locale", "codes", "rules"} <= set(env.globals)
-    assert {"km", "number"} <= set(env.filters)
+    assert {"km", "number", "share"} <= set(env.filters)
     with app.test_request_context("/"):
         context = {}
         for processor in app.template_context_processors[None]:
@@ -32,7 +32,7 @@ def test_templating_is_registered_in_one_place_per_area():
         if hits:
             found[str(path.relative_to(PORTAL))] = len(hits)
     # The site's (templating.py) and the workspace's (its package's __init__).
-    assert found == {"templating.py": 5, "workspace/__init__.py": 1}, found
+    assert found == {"templating.py": 6, "workspace/__init__.py": 1}, found
 
 
 def _templates() -> list[Path]:
