@@ -91,8 +91,8 @@ def format_number(value: float) -> str:
 
 
 def format_share(value: float | None) -> str:
-    """0.237 → "24 %" in French (the locale's way to write a percentage); None → "—"; a share that
-    would round to 0 without being none → "< 1 %"."""
+    """0.237 → "24 %" in French (the locale's way to write a percentage); None → "—"; a share
+    above 0 and below 1 % → "< 1 %" (never "0 %" for some courses)."""
     if value is None:
         return "—"
-    return f"< {format_percent(0.01)}" if 0 < value < 0.005 else format_percent(value)
+    return f"< {format_percent(0.01)}" if 0 < value < 0.01 else format_percent(value)

@@ -231,3 +231,13 @@ def test_the_figures_are_kept_a_few_minutes_per_area_and_day(app, client, offer,
     assert namur() == 8  # counted again after 300 s
     assert numbers(page(client), "table-areas")["Namur"] == [8, 1]
     assert "Counted from the live offer at" in page(client, "&area=Namur")
+
+
+def test_shares_are_written_as_the_language_writes_percentages(app):
+    from portal.templating import format_share
+
+    with app.test_request_context("/?lang=en"):
+        assert [format_share(value) for value in (None, 0, 0.004, 0.0099, 0.01, 0.4286, 1)] == [
+            "—", "0%", "< 1%", "< 1%", "1%", "43%", "100%"]
+    with app.test_request_context("/?lang=fr"):
+        assert format_share(0.4286) == "43\xa0%"  # a no-break space, as CLDR writes it
