@@ -22,6 +22,7 @@ from portal.opendata.store import (
     Manifest,
     build_lock,
     read_manifest,
+    remove_leftovers,
     replacing,
     write_manifest,
 )
@@ -57,6 +58,7 @@ def build_files(directory: Path, today: dt.date) -> Manifest:
     """Write the three files for ``today`` beside their places, rename them over the old ones, then
     write the manifest. Call it holding the lock."""
     started = time.perf_counter()
+    remove_leftovers(directory)
     offer = visible_offer(today)
     with ExitStack() as stack:
         paths = {file.key: stack.enter_context(replacing(directory / file.filename)) for file in FILES}

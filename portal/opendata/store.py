@@ -94,6 +94,15 @@ def write_manifest(directory: Path, manifest: Manifest) -> None:
         path.write_text(json.dumps(asdict(manifest), indent=1) + "\n", encoding="utf-8")
 
 
+def remove_leftovers(directory: Path) -> int:
+    """Delete the temporary files of builds that were killed (a worker stopped by its server's
+    timeout): call it holding the lock, when no other build is writing."""
+    leftovers = list(directory.glob(".*.tmp"))
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return len(leftovers)
+
+
 @contextmanager
 def replacing(target: Path) -> Iterator[Path]:
     """A temporary file beside ``target`` to write; it replaces ``target`` at once (a rename) when

@@ -70,6 +70,14 @@ def test_a_failed_build_leaves_the_last_files_whole(open_data_dir, monkeypatch):
 
 
 @pytest.mark.usefixtures("offer")
+def test_a_build_removes_what_a_killed_build_left(open_data_dir):
+    open_data_dir.mkdir()
+    (open_data_dir / ".passerelle-offre.csv.k1ll3d.tmp").write_text("half a file")
+    build.run_build(open_data_dir, TODAY)
+    assert sorted(path.name for path in open_data_dir.iterdir()) == NAMES
+
+
+@pytest.mark.usefixtures("offer")
 def test_a_running_build_is_not_started_again(open_data_dir, monkeypatch):
     calls = []
     monkeypatch.setattr(build, "build_files", lambda *args: calls.append(args))
