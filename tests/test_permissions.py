@@ -37,7 +37,7 @@ PUBLIC_PAGES = {"/", "/embed", "/lieu-proche", "/healthz", "/favicon.ico", "/con
                 "/mot-de-passe/<token>", "/trouver", "/trouver/<slug>", "/trouver/resultats",
                 "/selection", "/selection/lien-court", "/selection/partager/<code>", "/selection/calendrier.ics",
                 "/s/<code>", "/alerte", "/alerte/confirmer/<token>", "/alerte/arreter/<token>", "/flux.atom",
-                "/cadastre", "/donnees-ouvertes", "/donnees-ouvertes/<filename>"}
+                "/cadastre", "/cadastre/ecarts", "/cadastre/ecarts/carte.js", "/donnees-ouvertes", "/donnees-ouvertes/<filename>"}
 # Endpoints that serve files, not views of ours.
 NOT_VIEWS = {"static"}
 
