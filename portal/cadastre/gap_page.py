@@ -46,25 +46,36 @@ def read_form(args: MultiDict, gazetteer: Gazetteer, today: dt.date) -> GapForm:
     form = GapForm(values, {}, asked_area(values["area"], WHOLE_REGION))
     if not any(name in args for name in ("kind", "level", "area", "km")):
         return form
-    if form.area is None:
-        form.errors["area"] = _("“%(value)s” is not an area of the cadastre. Choose one in the list.",
-                                value=values["area"])
-    parameters = MultiDict([(FORM_FIELDS[name], values[name]) for name in FORM_FIELDS if values[name]])
-    if not values["kind"].strip():
-        form.errors["kind"] = _("Choose a kind of course.")
-    if not values["km"].strip():
-        form.errors["km"] = _("Give a distance in km, 0 or more.")
-    if form.area is not None and form.area.bassin_efe:
-        parameters["bassin"] = form.area.bassin_efe
+    form.errors.update(_missing(values, form.area))
     try:
-        form.query = parse_gap_query(parameters, gazetteer, today)
+        query = parse_gap_query(_parameters(values, form.area), gazetteer, today)
     except InvalidFilters as exc:
         by_parameter = {parameter: name for name, parameter in FORM_FIELDS.items()}
         for error in exc.errors:
             form.errors.setdefault(by_parameter.get(error.parameter, "area"), error.message)
-    if form.errors:
-        form.query = None
+        return form
+    form.query = None if form.errors else query
     return form
+
+
+def _missing(values: dict[str, str], area: Area | None) -> dict[str, str]:
+    """The errors the API's parser cannot see: an empty kind or distance, an unknown area."""
+    errors = {}
+    if not values["kind"].strip():
+        errors["kind"] = _("Choose a kind of course.")
+    if not values["km"].strip():
+        errors["km"] = _("Give a distance in km, 0 or more.")
+    if area is None:
+        errors["area"] = _("“%(value)s” is not an area of the cadastre. Choose one in the list.", value=values["area"])
+    return errors
+
+
+def _parameters(values: dict[str, str], area: Area | None) -> MultiDict:
+    """The API's parameters of the form's values."""
+    parameters = MultiDict([(FORM_FIELDS[name], values[name]) for name in FORM_FIELDS if values[name]])
+    if area is not None and area.bassin_efe:
+        parameters["bassin"] = area.bassin_efe
+    return parameters
 
 
 @dataclass(frozen=True)
