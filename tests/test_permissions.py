@@ -37,7 +37,8 @@ PUBLIC_PAGES = {"/", "/embed", "/lieu-proche", "/healthz", "/favicon.ico", "/con
                 "/mot-de-passe/<token>", "/trouver", "/trouver/<slug>", "/trouver/resultats",
                 "/selection", "/selection/lien-court", "/selection/partager/<code>", "/selection/calendrier.ics",
                 "/s/<code>", "/alerte", "/alerte/confirmer/<token>", "/alerte/arreter/<token>", "/flux.atom",
-                "/cadastre", "/donnees-ouvertes", "/donnees-ouvertes/<filename>"}
+                "/cadastre", "/cadastre/ecarts", "/cadastre/ecarts/carte.js", "/donnees-ouvertes",
+                "/donnees-ouvertes/<filename>"}
 # Endpoints that serve files, not views of ours.
 NOT_VIEWS = {"static"}
 
@@ -118,6 +119,10 @@ _WORKERS_THERE = {"/espace/": 302, "/espace/organismes/nope": 404, "/espace/cour
 MATRIX = {
     **{key: {**row, **dict.fromkeys(WORKERS, _WORKERS_THERE.get(key[1], 403))}
        for key, row in _OPERATORS_MATRIX.items()},
+    # The gap page and its map's script: public; a bad parameter is a 400 for everyone.
+    **{("GET", path): {"anonymous": 200, **dict.fromkeys(NOT_WORKERS + WORKERS, 200)}
+       for path in ("/cadastre/ecarts?kind=fle&area=Namur", "/cadastre/ecarts/carte.js?kind=fle&area=Namur")},
+    ("GET", "/cadastre/ecarts?kind=fle&km=-1"): {"anonymous": 400, **dict.fromkeys(NOT_WORKERS + WORKERS, 400)},
     # Referrals: the workers of the sending service and the course's operator; never coordinators
     # nor admins (they hold personal data).
     ("GET", "/espace/orientations"): {"anonymous": LOGIN, "operator A": 200, "operator B": 200, "coordinator": 403,
