@@ -23,7 +23,7 @@ from sqlalchemy import Select, distinct, func, select
 
 from portal.cadastre.areas import Area
 from portal.cadastre.calendar import EntryCalendar, entry_calendar
-from portal.cadastre.states import Scope, StateCounts, upcoming_entries
+from portal.cadastre.states import EntryDates, Scope, StateCounts, upcoming_entries
 from portal.extensions import db
 from portal.offer import codes
 from portal.offer.models import Course, Site
@@ -93,7 +93,9 @@ def coverage(area: Area, on: dt.date) -> Coverage:
     # All of Wallonia reads most rows: a plain scan of the table beats the visibility index (SQLite).
     courses = select(*_COLUMNS).with_hint(Course, "NOT INDEXED", "sqlite") if area.bassin_efe is None \
         else select(*_COLUMNS)
-    for row in db.session.connection().execute(scope(courses)):  # rows, no ORM objects
+    # Rows, no ORM objects; all read before counting, so that a public request's time limit (on
+    # each statement) measures the database's work only.
+    for row in db.session.connection().execute(scope(courses)).all():
         tally.add(*row)
     return tally.coverage(area)
 
@@ -148,7 +150,7 @@ def _cells(kind: str, level_min: int, level_max: int) -> int:
 class _Tally:
     """The counts of one pass over the visible courses of an area."""
 
-    def __init__(self, on: dt.date, upcoming: dict[int, tuple[Any, ...]]):
+    def __init__(self, on: dt.date, upcoming: dict[int, list[EntryDates]]):
         self.upcoming = upcoming
         self.ranges: Counter = Counter()  # (kind, level_min, level_max) → courses
         self.operator_cells: defaultdict[int, int] = defaultdict(int)  # operator → its cells (bits)
@@ -162,10 +164,17 @@ class _Tally:
         self.ranges[kind, level_min, level_max] += 1
         if kind in codes.COURSE_KINDS:  # the import refuses other kinds; old data stays countable
             self.operator_cells[operator_id] |= _cells(kind, level_min, level_max)
-        for name, holds in (("evening", parts_of_day & _EVENING), ("saturday", days & _SATURDAY),
-                            ("childcare", childcare), ("free", cost_eur == 0), ("job_oriented", job_oriented)):
-            if holds:
-                self.shares[name] += 1
+        shares = self.shares
+        if parts_of_day & _EVENING:
+            shares["evening"] += 1
+        if days & _SATURDAY:
+            shares["saturday"] += 1
+        if childcare:
+            shares["childcare"] += 1
+        if cost_eur == 0:
+            shares["free"] += 1
+        if job_oriented:
+            shares["job_oriented"] += 1
         if self.states.add(entry_mode, active_from, active_until, self.upcoming.get(course_id, ())):
             self.pressed[kind, level_min, level_max] += 1
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import Select, select
 
@@ -26,6 +26,14 @@ from portal.offer.models import Course, Entry
 Scope = Callable[[Select], Select]
 
 
+class EntryDates(NamedTuple):
+    """What the rules read of an entry (a plain tuple: the rules read its fields often)."""
+
+    start: dt.date
+    status: str
+    registration_deadline: dt.date | None
+
+
 class CourseDates(NamedTuple):
     """What ``rules.next_entry`` and ``rules.entries_state`` read of a course (a tuple: one is made
     per course)."""
@@ -33,7 +41,7 @@ class CourseDates(NamedTuple):
     entry_mode: str
     active_from: dt.date | None = None
     active_until: dt.date | None = None
-    entries: tuple[Any, ...] = ()  # rows with start, status, registration_deadline
+    entries: Sequence[EntryDates] = ()  # its entries starting on the day counted or later
 
 
 def outcome(dates: CourseDates, on: dt.date) -> tuple[str, str | None]:
@@ -52,7 +60,7 @@ class StateCounts:
     _known: dict[tuple, tuple[str, str | None]] = field(default_factory=dict)
 
     def add(self, entry_mode: str, active_from: dt.date | None, active_until: dt.date | None,
-            upcoming: tuple[Any, ...]) -> bool:
+            upcoming: Sequence[EntryDates]) -> bool:
         """Count one course: its entry mode, active period and upcoming entries. True when the
         course is under pressure: full, or its next session has a waiting list."""
         if entry_mode == "fixed" and upcoming:
@@ -68,13 +76,14 @@ class StateCounts:
         return state == "full" or status == "waiting_list"
 
 
-def upcoming_entries(scope: Scope, on: dt.date) -> dict[int, tuple[Any, ...]]:
+def upcoming_entries(scope: Scope, on: dt.date) -> dict[int, list[EntryDates]]:
     """Each fixed course's entries starting on ``on`` or later, by course id (courses without any
     left out)."""
-    found: defaultdict[int, list[Any]] = defaultdict(list)
-    for row in db.session.connection().execute(scope(
-            select(Entry.course_id, Entry.start, Entry.status, Entry.registration_deadline)
-            .join(Course, Course.id == Entry.course_id)
-            .where(Course.entry_mode == "fixed", Entry.start >= on))):
-        found[row.course_id].append(row)
-    return {course_id: tuple(entries) for course_id, entries in found.items()}
+    found: defaultdict[int, list[EntryDates]] = defaultdict(list)
+    rows = db.session.connection().execute(scope(
+        select(Entry.course_id, Entry.start, Entry.status, Entry.registration_deadline)
+        .join(Course, Course.id == Entry.course_id)
+        .where(Course.entry_mode == "fixed", Entry.start >= on))).all()  # read whole: see coverage.coverage
+    for course_id, start, status, deadline in rows:
+        found[course_id].append(EntryDates(start, status, deadline))
+    return found
