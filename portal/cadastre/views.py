@@ -52,7 +52,8 @@ def gaps():
     map_args = {**request.args.to_dict(), "km": None}
     return render_template("cadastre/gaps.html", form=form, areas=all_areas(), table=table, rows=rows,
                            today=today, map_args=map_args, bands=BANDS, colours=COLOURS,
-                           ), 400 if form.errors else 200
+                           # What was asked: the form's valid question, and the table's.
+                           asked=form.query, gap=table.query if table else None), 400 if form.errors else 200
 
 
 @bp.get("/cadastre/ecarts/carte.js")
