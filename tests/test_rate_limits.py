@@ -179,3 +179,13 @@ def test_sign_in_works_while_redis_does_not_answer(tmp_path, limiter_back_in_mem
                     for number in range(11)]
         db.engine.dispose()
     assert statuses == [400] * 10 + [429]  # counted in memory meanwhile
+
+
+def test_an_app_with_the_limits_off_stays_so_after_another_app_turned_them_on(app, app_context, tmp_path):
+    """The limiter is one object: making an application with the limits on must not limit the
+    others (the shared test application failed sign-ins with 429 after such a test)."""
+    make_app(f"sqlite:///{tmp_path / 'on.db'}", RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    statuses = {client.post("/connexion", data={"email": f"x{number}@example.org", "password": "nope"}).status_code
+                for number in range(12)}
+    assert statuses == {400}
