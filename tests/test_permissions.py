@@ -37,7 +37,9 @@ PUBLIC_PAGES = {"/", "/embed", "/lieu-proche", "/healthz", "/favicon.ico", "/con
                 "/mot-de-passe/<token>", "/trouver", "/trouver/<slug>", "/trouver/resultats",
                 "/selection", "/selection/lien-court", "/selection/partager/<code>", "/selection/calendrier.ics",
                 "/s/<code>", "/alerte", "/alerte/confirmer/<token>", "/alerte/arreter/<token>", "/flux.atom",
-                "/cadastre", "/cadastre/ecarts", "/cadastre/ecarts/carte.js", "/donnees-ouvertes",
+                "/cadastre", "/cadastre/ecarts", "/cadastre/ecarts/carte.js", "/cadastre/rapport",
+                "/cadastre/tableaux/<name>.<any(csv, xlsx):fmt>", "/cadastre/tableaux.xlsx",
+                "/cadastre/ecarts/tableau.<any(csv, xlsx):fmt>", "/donnees-ouvertes",
                 "/donnees-ouvertes/<filename>"}
 # Endpoints that serve files, not views of ours.
 NOT_VIEWS = {"static"}
@@ -109,6 +111,16 @@ _OPERATORS_MATRIX = {
                                                   "coordinator": 200, "admin": 200},
     ("GET", "/espace/cadastre?area=nowhere"): {"anonymous": LOGIN, "operator A": 403, "operator B": 403,
                                                "coordinator": 400, "admin": 400},
+    # Its tables as files and its report: the same; the operators' table only where the page shows it
+    # (the Namur coordinator's bassin, any area for the admins), else it is not among the page's (404).
+    **{("GET", path): {"anonymous": LOGIN, "operator A": 403, "operator B": 403, "coordinator": 200, "admin": 200}
+       for path in ("/espace/cadastre/tableaux/courses.csv?area=Li%C3%A8ge", "/espace/cadastre/tableaux.xlsx",
+                    "/espace/cadastre/rapport?area=Li%C3%A8ge", "/espace/cadastre/tableaux/referrals.xlsx",
+                    "/espace/cadastre/tableaux/operator-freshness.csv?area=Namur")},
+    ("GET", "/espace/cadastre/tableaux/operator-freshness.csv?area=Li%C3%A8ge"): {
+        "anonymous": LOGIN, "operator A": 403, "operator B": 403, "coordinator": 404, "admin": 200},
+    ("GET", "/espace/cadastre/tableaux/courses.csv?area=nowhere"): {
+        "anonymous": LOGIN, "operator A": 403, "operator B": 403, "coordinator": 400, "admin": 400},
     # A colleague's access (the team page): 404 for everyone when the account does not exist.
     ("POST", f"/espace/comptes/{2**31 - 1}/retirer"): {"anonymous": LOGIN, "operator A": 404, "operator B": 404,
                                                       "coordinator": 404, "admin": 404},
@@ -123,6 +135,12 @@ MATRIX = {
     **{("GET", path): {"anonymous": 200, **dict.fromkeys(NOT_WORKERS + WORKERS, 200)}
        for path in ("/cadastre/ecarts?kind=fle&area=Namur", "/cadastre/ecarts/carte.js?kind=fle&area=Namur")},
     ("GET", "/cadastre/ecarts?kind=fle&km=-1"): {"anonymous": 400, **dict.fromkeys(NOT_WORKERS + WORKERS, 400)},
+    # The public figures' files and report: public, and the same for everyone.
+    **{("GET", path): {"anonymous": 200, **dict.fromkeys(NOT_WORKERS + WORKERS, 200)}
+       for path in ("/cadastre/tableaux/courses.csv?area=Namur", "/cadastre/tableaux.xlsx",
+                    "/cadastre/rapport?area=Namur", "/cadastre/ecarts/tableau.xlsx?kind=fle&area=Namur")},
+    ("GET", "/cadastre/tableaux/operator-freshness.csv"): {"anonymous": 404,
+                                                           **dict.fromkeys(NOT_WORKERS + WORKERS, 404)},
     # Referrals: the workers of the sending service and the course's operator; never coordinators
     # nor admins (they hold personal data).
     ("GET", "/espace/orientations"): {"anonymous": LOGIN, "operator A": 200, "operator B": 200, "coordinator": 403,

@@ -11,7 +11,7 @@ gazetteer's, as for ``near=<NIS>``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -54,6 +54,13 @@ class GapTable:
         """The population of the listed communes."""
         return sum(gap.commune.population for gap in self.communes)
 
+    def beyond(self, min_km: float | None) -> GapTable:
+        """The same table keeping the communes farther than ``min_km`` (all when None; every
+        commune when no course is considered), as ``gap_table`` with that ``min_km`` gives it."""
+        kept = [gap for gap in self.communes
+                if min_km is None or gap.nearest_km is None or gap.nearest_km > min_km]
+        return GapTable(replace(self.query, min_km=min_km), self.courses_considered, kept)
+
 
 def has_next_entry(today: dt.date) -> ColumnElement[bool]:
     """SQL: the course has a next entry (rules.next_entry) on ``today``."""
@@ -91,10 +98,8 @@ def gap_table(query: GapQuery, gazetteer: Gazetteer, today: dt.date) -> GapTable
     gaps = []
     for commune in communes:
         nearest = index.nearest(commune.lat, commune.lon)
-        if nearest is None:
-            gaps.append(CommuneGap(commune, None, None))
-        elif query.min_km is None or nearest.distance_km > query.min_km:
-            gaps.append(CommuneGap(commune, nearest.distance_km, nearest.ref))
+        gaps.append(CommuneGap(commune, None, None) if nearest is None
+                    else CommuneGap(commune, nearest.distance_km, nearest.ref))
     gaps.sort(key=lambda gap: gap.commune.nis_code)
     gaps.sort(key=lambda gap: gap.nearest_km or 0.0, reverse=True)
-    return GapTable(query, considered, gaps)
+    return GapTable(query, considered, gaps).beyond(query.min_km)
