@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from portal.cadastre.gap_page import GapForm, GapRow, read_form, with_next_entries
-from portal.cadastre.gaps import GapTable, gap_table
+from portal.cadastre.gaps import GapQuery, GapTable, gap_table
 from portal.cadastre.svg_map import svg_map
 from portal.geo.gazetteer import Gazetteer
 from portal.offer import codes
@@ -33,6 +33,7 @@ def read_report_form(args: MultiDict, gazetteer: Gazetteer, today: dt.date) -> G
 
 @dataclass(frozen=True)
 class ReportGaps:
+    question: GapQuery  # what the map and the table answer
     table: GapTable  # the communes beyond the distance
     rows: list[GapRow]  # the same, with their nearest course's next entry
     map: Markup  # every commune of the area
@@ -45,4 +46,5 @@ def report_gaps(form: GapForm, gazetteer: Gazetteer, today: dt.date) -> ReportGa
         return None
     every = gap_table(replace(form.query, min_km=None), gazetteer, today)
     beyond = every.beyond(form.query.min_km)
-    return ReportGaps(beyond, with_next_entries(beyond.communes, today), svg_map(every.communes, MAP_LABEL))
+    return ReportGaps(beyond.query, beyond, with_next_entries(beyond.communes, today),
+                      svg_map(every.communes, MAP_LABEL))

@@ -121,8 +121,8 @@ def coordinator(app, app_context):
 def test_the_coordinators_tables_download_and_no_name_runs_as_a_formula(coordinator):
     rows = csv_rows(coordinator.get("/espace/cadastre/tableaux/operator-freshness.csv?lang=en&area=Namur"))
     assert rows[0][:4] == ["Operator", "Reference", "Kind of organisation", "Published courses"]
-    assert rows[1][:4] == ["'=HYPERLINK(\"http://evil.example\",\"Click\")", "op-formula", "Non-profit association (ASBL)",
-                       "1"]
+    assert rows[1][:4] == ["'=HYPERLINK(\"http://evil.example\",\"Click\")", "op-formula",
+                           "Non-profit association (ASBL)", "1"]
     book = openpyxl.load_workbook(io.BytesIO(coordinator.get("/espace/cadastre/tableaux.xlsx?lang=en&area=Namur").data))
     assert book.sheetnames[-2:] == ["operator-freshness", "referrals"]
     name = book["operator-freshness"]["A5"]
