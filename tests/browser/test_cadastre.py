@@ -78,3 +78,39 @@ def test_coordinators_page_has_no_axe_violation(open_page, live_server, accounts
     count, report = axe_report(page)
     assert count == 0, report
     watch.assert_clean()
+
+
+REPORT = "/cadastre/rapport?area=Li%C3%A8ge&kind=fle&level=B1&km=10"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_report_has_no_axe_violation(open_page, live_server, width):
+    page, watch = open_page(width)
+    goto(page, watch, live_server(REPORT))
+    assert page.locator("svg.gap-svg path").count() == 24  # the communes of the bassin of Liège
+    assert page.locator("svg.gap-svg").bounding_box()["width"] > width / 2
+    _no_page_scroll(page)
+    screenshot(page, "cadastre-report", width)
+    count, report = axe_report(page)
+    assert count == 0, f"axe: {count} violation(s) on the report at {width} px:\n{report}"
+    watch.assert_clean()
+
+
+def test_the_report_prints_on_a_few_a4_pages_with_its_map(open_page, live_server):
+    import pypdfium2
+
+    page, watch = open_page(1280)
+    goto(page, watch, live_server(REPORT))
+    pdf = pypdfium2.PdfDocument(page.pdf(prefer_css_page_size=True, print_background=True))
+    sizes = {tuple(round(value) for value in pdf[index].get_size()) for index in range(len(pdf))}
+    assert sizes == {(595, 842)}, sizes  # A4 in points
+    assert 2 <= len(pdf) <= 6, f"the report takes {len(pdf)} pages"
+    text = pdf[0].get_textpage().get_text_range()
+    assert "Rapport : Liège" in text and "Carte des distances" in text
+    assert "Télécharger" not in "".join(pdf[index].get_textpage().get_text_range() for index in range(len(pdf)))
+    # The map is drawn on the first page: its colours are there, not only white paper.
+    image = pdf[0].render(scale=1).to_pil().convert("RGB")
+    colours = {colour for _count, colour in image.getcolors(1_000_000)}
+    assert (0x41, 0xb6, 0xc4) in colours or (0xa1, 0xda, 0xb4) in colours
+    pdf.close()
+    watch.assert_clean()

@@ -66,3 +66,11 @@ def test_the_coordinators_report_adds_the_operators_and_the_referrals(app, offer
     assert doc.by_id("table-operator-freshness") is not None
     assert doc.by_id("referrals-title") is not None
     assert doc.one("form.gap-form")["action"] == "/espace/cadastre/rapport"
+
+
+def test_the_gap_page_links_to_the_report_of_its_question(client, offer):  # noqa: F811
+    doc = parse(client.get("/cadastre/ecarts?lang=nl&kind=fle&level=A1&area=Namur&km=10").get_data(as_text=True))
+    link = doc.one(".page-actions a")
+    assert link.text == "Een rapport om af te drukken"
+    assert link["href"] == "/cadastre/rapport?kind=fle&level=A1&area=Namur&km=10&lang=nl"
+    assert client.get(link["href"]).status_code == 200
