@@ -11,18 +11,15 @@ give a course, so that each counts once per cell, kind, level and area.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
-from flask import current_app
 from sqlalchemy import Select, distinct, func, select
 
 from portal.cadastre.areas import Area
 from portal.cadastre.calendar import EntryCalendar, entry_calendar
+from portal.cadastre.kept import kept
 from portal.cadastre.states import EntryDates, Scope, StateCounts, upcoming_entries
 from portal.extensions import db
 from portal.offer import codes
@@ -100,41 +97,19 @@ def coverage(area: Area, on: dt.date) -> Coverage:
     return tally.coverage(area)
 
 
-# (database, what, area, day) → (when it was counted, on the monotonic clock; the figures)
-_KEPT: dict[tuple[str, str, str, dt.date], tuple[float, Any]] = {}
-
-
-def _kept(what: str, area_key: str, on: dt.date, count: Callable[[], Any]) -> Any:
-    """What ``count`` gives, kept ``CADASTRE_CACHE_SECONDS`` by this process (0: counted at each
-    call). The figures of an area move slowly, and counting 100,000 courses takes a second or two."""
-    seconds = current_app.config.get("CADASTRE_CACHE_SECONDS", 0)
-    if not seconds:
-        return count()
-    key = (db.engine.url.render_as_string(), what, area_key, on)
-    now = time.monotonic()
-    found = _KEPT.get(key)
-    if found is not None and now - found[0] < seconds:
-        return found[1]
-    counted = count()
-    for old in [old for old in _KEPT if old[3] != on]:  # yesterday's figures are no one's
-        _KEPT.pop(old, None)
-    _KEPT[key] = (now, counted)
-    return counted
-
-
 def kept_coverage(area: Area, on: dt.date) -> Coverage:
     """``coverage(area, on)``, kept a few minutes (``CADASTRE_CACHE_SECONDS``)."""
-    return _kept("coverage", area.key, on, lambda: coverage(area, on))
+    return kept("coverage", area.key, on, lambda: coverage(area, on))
 
 
 def kept_calendar(area: Area, on: dt.date) -> EntryCalendar:
     """The area's entry calendar (portal.cadastre.calendar), kept like its coverage."""
-    return _kept("calendar", area.key, on, lambda: entry_calendar(on, area.bassin_efe))
+    return kept("calendar", area.key, on, lambda: entry_calendar(on, area.bassin_efe))
 
 
 def kept_area_totals(areas: list[Area], on: dt.date) -> list[AreaTotal]:
     """``area_totals(areas, on)``, kept a few minutes (``CADASTRE_CACHE_SECONDS``)."""
-    return _kept("totals", "", on, lambda: area_totals(areas, on))
+    return kept("totals", "", on, lambda: area_totals(areas, on))
 
 
 # A (kind, level) cell is one bit: an operator's cells are the OR of its courses' ranges.

@@ -1,6 +1,6 @@
 """The gap page's choropleth: folium draws the communes of the area coloured by the distance to
-their nearest course (bands ≤ 5, 10, 20, 30, > 30 km), from the
-gazetteer's boundaries. The page cannot run an inline script (security.py's CSP): the map's script
+their nearest course (bands ≤ 5, 10, 20, 30, > 30 km), from the gazetteer's boundaries, over the
+public map's tiles. The page cannot run an inline script (security.py's CSP): the map's script
 is served on its own (``views.gap_map_script``) and fills the page's ``<div id="map_gaps">``;
 Leaflet is the site's own copy, no CDN is linked, and the legend is the page's HTML."""
 from __future__ import annotations
@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 import folium
+from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import escape
 
@@ -63,10 +64,14 @@ def map_script(gaps: list[CommuneGap]) -> str:
     m = folium.Map(location=[50.45, 5.0], zoom_start=8, tiles=None, control_scale=True)
     m._id = MAP_ID
     m.default_js, m.default_css = [], []
+    # The public map's tiles under the communes, to find one's way (the communes stand alone when
+    # the tiles do not load: they are drawn from the page's own data).
+    folium.TileLayer(tiles=current_app.config["TILE_URL"], attr=current_app.config["TILE_ATTRIBUTION"],
+                     max_zoom=18).add_to(m)
     shapes = features(gaps)
     layer = folium.GeoJson(shapes, name="gaps",
                            style_function=lambda feature: {"fillColor": feature["properties"]["fill"],
-                                                           "color": "#444", "weight": 0.6, "fillOpacity": 0.85},
+                                                           "color": "#444", "weight": 0.6, "fillOpacity": 0.75},
                            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False))
     layer.add_to(m)
     if shapes["features"]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from portal.cadastre.kept import kept
 from portal.cadastre.nearest import NearestPoints, Point
 from portal.extensions import db
 from portal.geo.gazetteer import Commune, Gazetteer
@@ -103,3 +104,13 @@ def gap_table(query: GapQuery, gazetteer: Gazetteer, today: dt.date) -> GapTable
     gaps.sort(key=lambda gap: gap.commune.nis_code)
     gaps.sort(key=lambda gap: gap.nearest_km or 0.0, reverse=True)
     return GapTable(query, considered, gaps).beyond(query.min_km)
+
+
+def kept_gap_table(query: GapQuery, gazetteer: Gazetteer, today: dt.date) -> GapTable:
+    """``gap_table(query)``, every commune computed once and kept like the coverage figures
+    (``kept``: the page, its map's script and its report ask for the same table), then
+    narrowed to ``min_km``. Only tables without ``min_km`` are kept, so the kept tables are bounded
+    by the kinds × levels × areas there are."""
+    every = replace(query, min_km=None)
+    key = f"{','.join(every.kinds)}|{every.level}|{every.bassin}"
+    return kept("gaps", key, today, lambda: gap_table(every, gazetteer, today)).beyond(query.min_km)

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from portal.cadastre.gap_page import GapForm, GapRow, read_form, with_next_entries
-from portal.cadastre.gaps import GapQuery, GapTable, gap_table
+from portal.cadastre.gaps import GapQuery, GapTable, kept_gap_table
 from portal.cadastre.svg_map import svg_map
 from portal.geo.gazetteer import Gazetteer
 from portal.offer import codes
@@ -44,7 +44,7 @@ def report_gaps(form: GapForm, gazetteer: Gazetteer, today: dt.date) -> ReportGa
     commune for the map, narrowed to the distance for the table."""
     if form.query is None:
         return None
-    every = gap_table(replace(form.query, min_km=None), gazetteer, today)
+    every = kept_gap_table(replace(form.query, min_km=None), gazetteer, today)
     beyond = every.beyond(form.query.min_km)
     return ReportGaps(beyond.query, beyond, with_next_entries(beyond.communes, today),
                       svg_map(every.communes, MAP_LABEL))

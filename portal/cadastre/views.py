@@ -13,7 +13,7 @@ from portal.cadastre.exports import download, file_name
 from portal.cadastre.figures import public_figures
 from portal.cadastre.gap_map import BANDS, COLOURS, map_script
 from portal.cadastre.gap_page import read_form, with_next_entries
-from portal.cadastre.gaps import gap_table
+from portal.cadastre.gaps import kept_gap_table
 from portal.cadastre.referrals import COLUMNS as REFERRAL_COLUMNS
 from portal.cadastre.report import MAP_LABEL, read_report_form, report_gaps
 from portal.cadastre.tables import area_tables, gaps_table
@@ -112,7 +112,7 @@ def gaps():
     form, today = _gap_form()
     rows = table = None
     if form.query is not None:
-        table = gap_table(form.query, get_gazetteer(), today)
+        table = kept_gap_table(form.query, get_gazetteer(), today)
         rows = with_next_entries(table.communes, today)
     map_args = {**request.args.to_dict(), "km": None}
     file_args = {name: form.values[name] or None for name in ("kind", "level", "area", "km")}
@@ -129,7 +129,7 @@ def gap_map_script():
     form, today = _gap_form()
     if form.query is None:
         abort(400)
-    table = gap_table(replace(form.query, min_km=None), get_gazetteer(), today)
+    table = kept_gap_table(replace(form.query, min_km=None), get_gazetteer(), today)
     return Response(map_script(table.communes), mimetype="text/javascript")
 
 
@@ -140,7 +140,7 @@ def gap_table_file(fmt: str):
     form, today = _gap_form()
     if form.query is None:
         raise Refused(" ".join(form.errors.values()) or _("Choose a kind of course."))
-    table = gap_table(form.query, get_gazetteer(), today)
+    table = kept_gap_table(form.query, get_gazetteer(), today)
     rows = with_next_entries(table.communes, today)
     what = gaps_table(rows, table.query, str(form.area.name))
     return download([what], fmt, file_name("gaps", *table.query.kinds, table.query.level or "", form.area.key,

@@ -211,7 +211,7 @@ def test_the_public_page_is_written_in_each_of_its_languages(client, offer, lang
 
 
 def test_the_figures_are_kept_a_few_minutes_per_area_and_day(app, client, offer, monkeypatch):
-    from portal.cadastre import coverage as module
+    from portal.cadastre import kept as module
 
     monkeypatch.setitem(app.config, "CADASTRE_CACHE_SECONDS", 300)
     monkeypatch.setattr(module, "_KEPT", {})

@@ -60,7 +60,10 @@ def test_map_script_is_local_javascript(client):
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     script = response.get_data(as_text=True)
     assert 'L.map(\n                "map_gaps"' in script or '"map_gaps"' in script
-    assert not re.search(r"https?://", script)
+    # Nothing is loaded from another host: the tiles are the site's (TILE_URL), the only address
+    # is the attribution's link to the map's copyright.
+    assert '"/tiles-test/{z}/{x}/{y}.png"' in script
+    assert re.findall(r"https?://[^\\\"]+", script) == ["https://www.openstreetmap.org/copyright"]
     assert "<script" not in script and "<style" not in script
     # Every commune of the bassin is drawn, Namur itself (0 km) in the nearest band.
     assert script.count('"nis":') == 38 or script.count('"nis": ') >= 30
@@ -91,3 +94,24 @@ def test_a_negative_distance_is_refused(client):
 
 def test_linked_from_the_cadastre(client):
     assert 'href="/cadastre/ecarts?area=wallonia"' in client.get("/cadastre").get_data(as_text=True)
+
+
+def test_the_page_its_map_and_its_files_count_the_table_once(app, client, monkeypatch):
+    from portal.cadastre import gaps, kept
+
+    _offer()
+    monkeypatch.setitem(app.config, "CADASTRE_CACHE_SECONDS", 300)
+    monkeypatch.setattr(kept, "_KEPT", {})
+    counted = []
+    considered = gaps.considered_points
+    monkeypatch.setattr(gaps, "considered_points", lambda *args: counted.append(args) or considered(*args))
+    query = "kind=fle&level=B1&area=Namur"
+    pages = [client.get(f"{PAGE}?{query}&km={km}") for km in ("20", "5")]
+    script = client.get(f"/cadastre/ecarts/carte.js?{query}")
+    files = client.get(f"/cadastre/ecarts/tableau.csv?{query}&km=20")
+    assert [r.status_code for r in (*pages, script, files)] == [200] * 4
+    assert len(counted) == 1  # every commune once; each distance narrows the kept table
+    api = client.get("/api/v1/cadastre/gaps?kind=fle&level=B1&bassin=Namur&min_km=5").get_json()
+    listed = [row.one("th").text for row in parse(pages[1].get_data(as_text=True)).select("#table-gaps tbody tr")]
+    assert listed == [commune["name"] for commune in api["communes"]]  # narrowed as the API's min_km
+    assert len(counted) == 2  # the API counts afresh
