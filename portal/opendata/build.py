@@ -12,7 +12,7 @@ from portal.api.serializers import geojson_feature
 from portal.db import utc_now
 from portal.offer.exchange import course_dict
 from portal.opendata.columns import Row
-from portal.opendata.queries import VisibleOffer, courses_in_order, visible_offer
+from portal.opendata.queries import VisibleOffer, courses_in_order, read_snapshot, visible_offer
 from portal.opendata.store import (
     FILES,
     LICENCE,
@@ -59,13 +59,13 @@ def build_files(directory: Path, today: dt.date) -> Manifest:
     write the manifest. Call it holding the lock."""
     started = time.perf_counter()
     remove_leftovers(directory)
-    offer = visible_offer(today)
-    with ExitStack() as stack:
+    with read_snapshot(), ExitStack() as stack:
+        offer = visible_offer(today)
         paths = {file.key: stack.enter_context(replacing(directory / file.filename)) for file in FILES}
-        _write(offer, today, paths)
+        courses = _write(offer, today, paths)
         sizes = {key: path.stat().st_size for key, path in paths.items()}
     manifest = Manifest(date=today.isoformat(), built_at=utc_now().isoformat(timespec="seconds") + "Z",
-                        seconds=round(time.perf_counter() - started, 2), courses=len(offer.course_ids),
+                        seconds=round(time.perf_counter() - started, 2), courses=courses,
                         operators=len(offer.operators), sites=offer.sites, sizes=sizes)
     write_manifest(directory, manifest)
     return manifest
@@ -79,7 +79,9 @@ def feature_collection_members(today: dt.date) -> dict[str, str]:
             "source": public_url_for("opendata.page")}
 
 
-def _write(offer: VisibleOffer, today: dt.date, paths: dict[str, Path]) -> None:
+def _write(offer: VisibleOffer, today: dt.date, paths: dict[str, Path]) -> int:
+    """Write the three files; the number of courses written."""
+    written = 0
     with ExitStack() as stack:
         opened = {key: stack.enter_context(path.open("w", encoding="utf-8", newline=""))
                   for key, path in paths.items()}
@@ -97,5 +99,7 @@ def _write(offer: VisibleOffer, today: dt.date, paths: dict[str, Path]) -> None:
             document.course(exchange)
             collection.feature(feature)
             table.row(Row(hit, exchange, feature["properties"]["url"]))
+            written += 1
         for writer in (document, table, collection):
             writer.close()
+    return written

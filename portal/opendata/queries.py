@@ -1,10 +1,18 @@
 """What the open data holds: the visible courses (domain.md), their operators and the sites they
 are given at — nothing else of the database (no draft, archived or expired course, no empty site,
-no account)."""
+no account).
+
+Operators save while the files are written (a build of 100,000 courses takes 20 s). On PostgreSQL
+the build reads one snapshot (``read_snapshot``: a REPEATABLE READ transaction, which holds no
+writer off). SQLite has no such cheap snapshot (a read transaction there would hold every writer
+off for the whole build), so ``courses_in_order`` leaves out what changed under it: a course deleted
+since the first query, or moved to a site or operator the files do not list — the next build has
+it. Either way the files agree with themselves: every course's site and operator are in them."""
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -33,6 +41,20 @@ class VisibleOffer:
         return sum(len(sites) for sites in self.sites_of.values())
 
 
+@contextmanager
+def read_snapshot() -> Iterator[None]:
+    """Every read inside sees the database as it was at the first one (PostgreSQL; SQLite: as it is)."""
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    db.session.commit()  # a new transaction, so that its isolation can be chosen
+    db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    try:
+        yield
+    finally:
+        db.session.rollback()  # it only read; the connection goes back with its usual isolation
+
+
 def visible_offer(today: dt.date) -> VisibleOffer:
     """The visible offer's operators, sites and course ids (three queries)."""
     offer = VisibleOffer()
@@ -55,7 +77,10 @@ def courses_in_order(offer: VisibleOffer) -> Iterator[Course]:
         by_id = {course.id: course for course in db.session.scalars(
             select(Course).where(Course.id.in_(chunk)).options(selectinload(Course.entries)))}
         for course_id in chunk:
-            course = by_id[course_id]
-            set_committed_value(course, "site", sites[course.site_id])
+            course = by_id.get(course_id)
+            site = sites.get(course.site_id) if course is not None else None
+            if site is None or site.operator_id != course.operator_id or course.operator_id not in offer.operators:
+                continue  # changed since the first query (SQLite): in the next build
+            set_committed_value(course, "site", site)
             set_committed_value(course, "operator", offer.operators[course.operator_id])
             yield course

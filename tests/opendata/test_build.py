@@ -9,8 +9,14 @@ import threading
 import time
 
 import pytest
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
+from portal.extensions import db
+from portal.geo.gazetteer import get_gazetteer
 from portal.jobs.services import run_jobs
+from portal.offer.models import Course, Entry, Site
+from portal.offer.validation import validate_document
 from portal.opendata import build
 from portal.opendata.store import FILES, LOCK, MANIFEST, build_lock, read_manifest
 from tests import factories as f
@@ -152,3 +158,39 @@ def test_the_command_builds_or_says_what_it_would_build(app, open_data_dir):
     assert read_manifest(open_data_dir).courses == 2
     result = runner.invoke(args=["jobs", "run", "--only", "open_data", "--force"])
     assert result.exit_code == 0 and result.output.startswith("open_data: ok in ")
+
+
+@pytest.mark.usefixtures("offer")
+def test_operators_saving_during_a_build_leave_the_files_whole_and_consistent(app, open_data_dir, monkeypatch):
+    """Another worker deletes a course and moves the other to a new site after the build's first
+    query: PostgreSQL's build reads its snapshot (the offer as it was); SQLite's leaves out what
+    changed (the next build has it). Either way the JSON imports back and the counts agree."""
+    first_query = build.visible_offer
+
+    def then_operators_save(today):
+        offer = first_query(today)
+        with Session(db.engine) as other:  # another worker's connection
+            fixed = other.scalars(select(Course).where(Course.ref == "op-a-fixed")).one()
+            other.execute(delete(Entry).where(Entry.course_id == fixed.id))
+            other.execute(delete(Course).where(Course.id == fixed.id))
+            rolling = other.scalars(select(Course).where(Course.ref == "op-a-rolling")).one()
+            old = other.get(Site, rolling.site_id)
+            new = Site(**{column.key: getattr(old, column.key) for column in Site.__table__.columns
+                          if column.key != "id"})
+            new.ref = "site-new"
+            other.add(new)
+            other.flush()
+            other.execute(update(Course).where(Course.id == rolling.id).values(site_id=new.id))
+            other.commit()
+        return offer
+
+    monkeypatch.setattr(build, "visible_offer", then_operators_save)
+    summary = build.run_build(open_data_dir, TODAY)
+    expected = ["op-a-fixed", "op-a-rolling"] if db.engine.dialect.name == "postgresql" else []
+    assert csv_refs(open_data_dir) == expected, summary
+    assert read_manifest(open_data_dir).courses == len(expected)
+    document = json.loads((open_data_dir / "passerelle-offre.json").read_text(encoding="utf-8"))
+    validate_document(document, get_gazetteer())  # every course's site is in the document
+    monkeypatch.undo()
+    build.run_build(open_data_dir, TODAY)  # the next build has the offer as it is now
+    assert csv_refs(open_data_dir) == ["op-a-rolling"]
