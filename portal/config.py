@@ -68,6 +68,9 @@ class Config:
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
     # "production": the settings that may not be guessed (PUBLIC_URL, SECRET_KEY) must be given.
     ENVIRONMENT = os.environ.get("PASSERELLE_ENV", "development")
+    # Strict-Transport-Security on every response (browsers keep to HTTPS that long): two years in
+    # production, which is served over HTTPS only; 0 (no header) elsewhere.
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "63072000" if ENVIRONMENT == "production" else "0"))
     # How long e-mailed links stay valid.
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
     PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))

@@ -24,7 +24,7 @@ from portal.search.presenters import (
     map_links,
 )
 from portal.search.queries import describe, find_visible_course, other_courses_nearby, search_courses
-from portal.security import allow_framing, tile_origin
+from portal.security import allow_framing
 from portal.urls import public_url_for
 
 bp = Blueprint("search", __name__)
@@ -132,11 +132,8 @@ def embed():
     body, status = _render_search("search/embed.html", full_url=public_url_for(
         "search.index", lang=None) + ("?" + request.query_string.decode() if request.query_string else ""))
     response = Response(body, status=status)
-    # Bassins, CRI and operators show this page in an iframe on their own sites.
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "
-        + tile_origin() + "; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-        "form-action 'self'; frame-ancestors *")
+    # Bassins, CRI and operators show this page in an iframe on their own sites (security.py:
+    # the surface "embed").
     allow_framing()
     return response
 

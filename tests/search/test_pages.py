@@ -802,7 +802,7 @@ def test_public_pages_are_safe(app, client, path, status):
 def test_csp_of_the_search_page(client):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
-    assert "default-src 'self'" in csp and "frame-ancestors 'self'" in csp
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert "'unsafe-inline'" not in csp
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
 
