@@ -140,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from portal.alerts.cli import alerts_cli
+    from portal.backup.cli import backup_command, restore_command
     from portal.cli import demo_cli, jobs_cli, offer_cli, translate_cli, users_cli
     from portal.mail.cli import mail_cli
     from portal.opendata.cli import opendata_cli
@@ -155,6 +156,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def register_templating(app: Flask) -> None:

@@ -102,6 +102,13 @@ class Config:
     # The open data files (portal.opendata): built every night by the job "open_data", served from
     # here. Several servers share one directory, or each builds its own at its first request.
     OPEN_DATA_DIR = os.environ.get("OPEN_DATA_DIR", str(INSTANCE_DIR / "open-data"))
+    # Backups of the whole database (the job ``backup``, ``flask backup``/``restore``): where, how many
+    # days kept (at most 90), the PostgreSQL client tools of the server's version, their time limit.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR", str(INSTANCE_DIR / "backups"))
+    BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "90"))
+    PG_DUMP = os.environ.get("PG_DUMP", "pg_dump")
+    PG_RESTORE = os.environ.get("PG_RESTORE", "pg_restore")
+    BACKUP_TIMEOUT_SECONDS = int(os.environ.get("BACKUP_TIMEOUT_SECONDS", "3600"))
 
 
 class TestConfig(Config):

@@ -101,8 +101,9 @@ def make_app(url: str, **settings):
         PASSERELLE_TODAY = TODAY.isoformat()
         SERVER_NAME = "passerelle.test"
 
-    # The open data files of this application: never the instance folder's.
+    # The open data files and backups of this application: never the instance folder's.
     settings.setdefault("OPEN_DATA_DIR", _temporary_directory("passerelle-open-data-"))
+    settings.setdefault("BACKUP_DIR", _temporary_directory("passerelle-backups-"))
     for name, value in settings.items():  # before create_app: extensions read them at init
         setattr(Config, name, value)
     app = create_app(Config)

@@ -102,6 +102,12 @@ def _build_open_data(now: dt.datetime) -> str:
     return run_build(open_data_dir(), rules.today())
 
 
+def _backup(now: dt.datetime) -> str:
+    from portal.backup.services import run_backup
+
+    return run_backup(now)
+
+
 JOBS: tuple[Job, ...] = (
     Job("derived_dates", "Recompute each course's next start for the new day (the 'soonest start' sort).",
         _refresh_derived_dates, daily_at=dt.time(0, 0)),
@@ -122,6 +128,9 @@ JOBS: tuple[Job, ...] = (
     # After derived_dates (the day's next entries); the files say the day they are of.
     Job("open_data", "Build the open data files of the visible offer (CSV, passerelle-offer/1 JSON, GeoJSON).",
         _build_open_data, daily_at=dt.time(0, 30)),
+    # After the night's purges, so that a backup holds nothing they deleted.
+    Job("backup", "Back up the whole database; delete backups older than BACKUP_KEEP_DAYS (at most 90).",
+        _backup, daily_at=dt.time(3, 30), lease=dt.timedelta(hours=2)),
 )
 
 

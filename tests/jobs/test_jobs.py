@@ -140,7 +140,8 @@ def test_jobs_command(app, app_context, counted):
 
 def test_the_real_schedule(app, app_context):
     assert [job.name for job in schedule.JOBS] == ["derived_dates", "reminders", "referrals", "referral_purge",
-                                                   "alerts", "outbox", "purge", "short_links", "open_data"]
+                                                   "alerts", "outbox", "purge", "short_links", "open_data",
+                                                   "backup"]
     outcomes = {o.job: o for o in run_jobs(utc(2026, 11, 27, 8, 0))}
     assert {name: o.status for name, o in outcomes.items()} == {name: "ok" for name in outcomes}
     assert outcomes["derived_dates"].summary == "next start of 0 course(s) computed for 2026-11-27"
