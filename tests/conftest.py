@@ -8,6 +8,7 @@ import functools
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 from flask import g, has_app_context
@@ -104,6 +105,8 @@ def make_app(url: str, **settings):
     # The open data files and backups of this application: never the instance folder's.
     settings.setdefault("OPEN_DATA_DIR", _temporary_directory("passerelle-open-data-"))
     settings.setdefault("BACKUP_DIR", _temporary_directory("passerelle-backups-"))
+    # The machine's one import slot: each application its own (two test processes import at once).
+    settings.setdefault("IMPORT_LOCK_FILE", str(Path(_temporary_directory("passerelle-lock-")) / "import.lock"))
     for name, value in settings.items():  # before create_app: extensions read them at init
         setattr(Config, name, value)
     app = create_app(Config)

@@ -15,6 +15,8 @@ from portal.offer.exchange import json_number
 # The exchange format: "at most 200, then the report says that validation stopped".
 MAX_PROBLEMS = 200
 REF_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._:-]{0,119}$")
+# Control characters no text of the offer holds (line ends and tabs aside); PostgreSQL refuses NUL.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ValidationStopped(Exception):
@@ -61,6 +63,11 @@ class Checker:
             self.error(f"{path}.{key}", f"{shown(value)} is not a text")
             return None
         value = line_ends(value).strip()
+        control = CONTROL.search(value)
+        if control is not None:
+            self.error(f"{path}.{key}", f"holds a control character (U+{ord(control.group()):04X}), which a text "
+                       "may not hold")
+            return None
         if len(value) > max_length:
             self.error(f"{path}.{key}", f"is longer than {max_length} characters")
             return None

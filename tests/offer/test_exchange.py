@@ -708,3 +708,18 @@ def test_a_message_quotes_a_long_value_cut_short(app_context):
 @pytest.mark.parametrize("operators", [1, True, "op-a", {"ref": "op-a"}])
 def test_operators_of_any_type_other_than_a_list(app_context, operators):
     assert only_error({"format": "passerelle-offer/1", "operators": operators}) == "operators: must be a list"
+
+
+@pytest.mark.parametrize(("title", "code"), [("\x00", "0000"), ("Cours\x07 du soir", "0007"), ("a\x1bb", "001B"),
+                                             ("del\x7f", "007F")])
+def test_a_text_with_a_control_character_is_refused_by_its_path(app_context, title, code):
+    """Found by tests/test_properties.py: a title of one NUL passed and PostgreSQL refused the row."""
+    error = only_error(f.document(f.operator(courses=[f.course("c1", title=title)])))
+    assert error == (f"operators[0].courses[0].title: holds a control character (U+{code}), which a text may "
+                     "not hold")
+    assert not row_counts()["Course"]
+
+
+def test_line_ends_and_tabs_stay_allowed(app_context):
+    f.load(f.document(f.operator(courses=[f.course("c1", description="Ligne 1\r\nLigne 2\tfin")])))
+    assert export_offer()["operators"][0]["courses"][0]["description"] == "Ligne 1\nLigne 2\tfin"
