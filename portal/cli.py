@@ -9,7 +9,9 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+from portal.db import is_disk_full
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer import rules
@@ -69,6 +71,11 @@ def import_command(file: click.File) -> None:
     except WriteConflict:
         click.echo("Import refused: another change wrote some of the same refs at the same moment; nothing was "
                    "changed. Run it again.", err=True)
+        sys.exit(1)
+    except OperationalError as exc:
+        db.session.rollback()
+        reason = "the database's disk is full" if is_disk_full(exc) else f"the database failed ({exc.orig})"
+        click.echo(f"Import refused: {reason}; nothing was changed.", err=True)
         sys.exit(1)
     _print_summary(summary)
 

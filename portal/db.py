@@ -79,6 +79,14 @@ def is_time_limit(error: Exception) -> bool:
         isinstance(orig, sqlite3.OperationalError) and str(orig) == "interrupted")
 
 
+def is_disk_full(error: Exception) -> bool:
+    """Was this database error a full disk (or a database at its size limit)? PostgreSQL's class
+    53 (insufficient resources: disk full, out of memory) or SQLite's "database or disk is full"."""
+    orig = getattr(error, "orig", None)
+    return str(getattr(orig, "sqlstate", "") or "").startswith("53") or (
+        isinstance(orig, sqlite3.OperationalError) and "database or disk is full" in str(orig))
+
+
 def _set_statement_timeout(limit_ms: Callable[[], int | None]):
     def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
         wanted = limit_ms() or None

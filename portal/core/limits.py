@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from portal.core import bp
-from portal.db import is_time_limit
+from portal.db import is_disk_full, is_time_limit
 from portal.extensions import db, login_manager
 from portal.permissions import PUBLIC
 
@@ -41,7 +41,11 @@ def database_unavailable(exc: Exception):
         db.session.rollback()
     except Exception:  # noqa: BLE001 - the connection may be gone; the session is discarded anyway
         db.session.close()
-    if timed_out:
+    if is_disk_full(exc):
+        current_app.logger.error("%s %s: the database's disk is full: %s", request.method, request.path, exc)
+        retry_after = RETRY_AFTER_UNREACHABLE
+        message = _("The server has no room left to save. Nothing was saved: try again later.")
+    elif timed_out:
         retry_after = RETRY_AFTER_TIME_LIMIT
         message = _("This search takes too long at the moment. Try again in a few seconds, "
                     "or with fewer words or a smaller area.")
