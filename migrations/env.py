@@ -4,6 +4,7 @@ from logging.config import fileConfig
 from flask import current_app
 
 from alembic import context
+from sqlalchemy import create_engine, event
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -17,6 +18,29 @@ logger = logging.getLogger('alembic.env')
 
 def get_engine():
     return current_app.extensions['migrate'].db.engine
+
+
+def migration_engine():
+    """The engine the migrations run on, and whether it is one of their own.
+
+    PostgreSQL's DDL is transactional: a failed upgrade leaves the schema as it was. pysqlite commits
+    before each DDL statement, so SQLite (a file) gets an engine of its own whose transactions are
+    real (an explicit BEGIN, no implicit commits): a failed upgrade rolls back whole, and the previous
+    schema stays usable. An in-memory database can only be reached through the app's engine."""
+    engine = get_engine()
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return engine, False
+    own = create_engine(engine.url)
+
+    @event.listens_for(own, "connect")
+    def no_implicit_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(own, "begin")
+    def begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+    return own, True
 
 
 def get_engine_url():
@@ -85,17 +109,23 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
-    connectable = get_engine()
+    connectable, own = migration_engine()
 
-    with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+    try:
+        with connectable.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                # One transaction for the whole upgrade: all of it or nothing (see migration_engine).
+                transactional_ddl=True,
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        if own:
+            connectable.dispose()
 
 
 if context.is_offline_mode():
