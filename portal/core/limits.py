@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import current_app, g, has_request_context, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from portal.core import bp
@@ -63,3 +63,18 @@ def database_unavailable(exc: Exception):
         return response, status
     return render_template("errors/error.html", heading=_("Please try again in a moment"),
                            message=message), 503, headers
+
+
+def end_session(_error: BaseException | None = None) -> None:
+    """End the request's session even when its connection died under it (the database crashed or
+    restarted after the answer was made): ending it rolls back, which then fails, and that must not
+    turn an answer already made into a 500. Runs before Flask-SQLAlchemy's own teardown (registered
+    earlier), which then has nothing left to end."""
+    try:
+        db.session.remove()
+    except SQLAlchemyError as error:
+        current_app.logger.warning("database session ended on a broken connection: %s", error)
+        db.session.registry.clear()  # SQLAlchemy invalidated the connection: the pool drops it
+
+
+bp.record_once(lambda state: state.app.teardown_appcontext(end_session))

@@ -104,4 +104,5 @@ def test_a_failed_upgrade_leaves_the_previous_schema_whole_and_usable(database_u
         upgrade(directory=str(fixed))
         db.session.remove()
         assert revision() == "0099_broken"
+        db.session.remove()
         db.engine.dispose()
