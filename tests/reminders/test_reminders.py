@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.services import create_user
 from portal.extensions import db
+from portal.offer.rules import BRUSSELS
 from portal.reminders.models import Reminder, ReminderCourse
 from portal.workspace.services import confirm_all
 from tests import factories as f
@@ -87,7 +88,9 @@ def test_confirming_stops_reminders_until_the_course_ages_again(app, offer, monk
 
 def test_coordinators_and_operators_see_the_last_reminder(app, offer):
     remind(app)
-    sent_on = format_date(db.session.scalar(select(Reminder)).sent_at, "long", locale="fr")
+    # Stored in UTC, shown on Wallonia's calendar (between 23:00 and midnight UTC, the next day).
+    sent_at = db.session.scalar(select(Reminder)).sent_at.replace(tzinfo=dt.UTC).astimezone(BRUSSELS)
+    sent_on = format_date(sent_at, "long", locale="fr")
     with_second_factor(create_user("coord@example.org", PASSWORD, "coordinator", bassin="Namur"))
     client = signed_in_client(app, "coord@example.org")
     overview = client.get("/espace/").get_data(as_text=True)
