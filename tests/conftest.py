@@ -8,6 +8,8 @@ import functools
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,41 @@ def _postgres_unavailable() -> str | None:
     except OperationalError as exc:
         return f"PostgreSQL at TEST_DATABASE_URL does not answer: {exc.orig}"
     return None
+
+
+@contextmanager
+def fresh_postgres_database(suffix: str) -> Iterator[str]:
+    """The address of a new, empty PostgreSQL database beside the test database, named after it
+    (separate checkouts and pytest workers do not collide), dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    server = make_url(_postgres_url())
+    name = f"{server.database}_{suffix}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path) -> Iterator[str]:
+    """The address of an empty database on each backend, for tests that build a schema themselves
+    (migrations); PostgreSQL's is named after the test module."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    reason = _postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    with fresh_postgres_database(request.module.__name__.rsplit(".", 1)[-1]) as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

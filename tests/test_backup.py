@@ -11,13 +11,13 @@ import stat
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import select, update
 
 from portal.backup.services import backups, make_backup, prune_backups
 from portal.demand.models import SearchCount
 from portal.extensions import db
 from portal.referrals.models import Referral, ReferralCount
-from tests.conftest import TODAY, _postgres_url, make_app
+from tests.conftest import TODAY, fresh_postgres_database, make_app
 from tests.people import make_people
 from tests.referrals.helpers import REFERRAL_A, make_matrix_referrals
 
@@ -50,16 +50,8 @@ def empty_database(backend, tmp_path):
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'restored.db'}"
         return
-    base = _postgres_url()
-    name = f"{base.rsplit('/', 1)[1]}_restore"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"{base.rsplit('/', 1)[0]}/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_postgres_database("restore") as url:
+        yield url
 
 
 def test_a_backup_restored_into_an_empty_database_gives_every_table_back(app, app_context, empty_database):

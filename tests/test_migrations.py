@@ -7,36 +7,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from portal.config import BASE_DIR
 from portal.extensions import db
-from tests.conftest import _postgres_unavailable, _postgres_url, make_app
+from tests.conftest import make_app
 
 MIGRATIONS = str(BASE_DIR / "migrations")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    reason = _postgres_unavailable()
-    if reason:
-        pytest.skip(reason)
-    server = make_url(_postgres_url())
-    # Beside the test database, named after it: separate checkouts with their own databases can
-    # run at the same time.
-    name = f"{server.database}_migrations"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_single_head():

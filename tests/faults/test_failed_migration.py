@@ -9,15 +9,14 @@ import shutil
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from portal.config import BASE_DIR
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.offer.services import export_offer, import_offer
 from tests import factories as f
-from tests.conftest import TODAY, _postgres_unavailable, _postgres_url, make_app
+from tests.conftest import TODAY, make_app
 
 MIGRATIONS = BASE_DIR / "migrations"
 BROKEN = '''"""A migration that fails half-way (tests/faults/test_failed_migration.py)."""
@@ -42,26 +41,6 @@ def downgrade():
 '''
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'failed-migration.db'}"
-        return
-    reason = _postgres_unavailable()
-    if reason:
-        pytest.skip(reason)
-    server = make_url(_postgres_url())
-    name = f"{server.database}_failed_migration"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def with_migration(tmp_path, failure: str):
     """A copy of the migrations with one more at the head; its folder."""
     directory = tmp_path / "migrations"
@@ -75,8 +54,8 @@ def revision() -> str:
     return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
 
 
-def test_a_failed_upgrade_leaves_the_previous_schema_whole_and_usable(database_url, tmp_path):
-    app = make_app(database_url)
+def test_a_failed_upgrade_leaves_the_previous_schema_whole_and_usable(empty_database_url, tmp_path):
+    app = make_app(empty_database_url)
     with app.app_context():
         upgrade(directory=str(MIGRATIONS))
         import_offer(f.document(f.operator("op-a", sites=[f.site("site-a", "5000", "Namur")],
