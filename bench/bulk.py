@@ -32,12 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from portal import create_app  # noqa: E402
+from bench.search import bench_app  # noqa: E402
 from portal.bulk import files as bulk_files  # noqa: E402
 from portal.bulk import reader as bulk_reader
 from portal.bulk.queries import operator_rows  # noqa: E402
 from portal.bulk.services import import_operator_file  # noqa: E402
-from portal.config import Config  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.geo.gazetteer import get_gazetteer  # noqa: E402
 from portal.offer.models import Operator  # noqa: E402
@@ -63,15 +62,6 @@ def document(size: int) -> dict:
         {"ref": "bench-op", "name": "Opérateur de mesure", "kind": "asbl", "sites": sites, "courses": courses}]}
 
 
-def app_for(url: str, **settings):
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-        SECRET_KEY = "bench"
-        PASSERELLE_TODAY = TODAY.isoformat()
-
-    for name, value in settings.items():
-        setattr(BenchConfig, name, value)
-    return create_app(BenchConfig)
 
 
 def timed(label: str, function, *args, **kwargs):
@@ -82,7 +72,7 @@ def timed(label: str, function, *args, **kwargs):
 
 
 def run(url: str, backend: str, size: int) -> None:
-    app = app_for(url)
+    app = bench_app(url)
     with app.test_request_context("/?lang=en"):
         db.drop_all()
         db.create_all()
@@ -121,7 +111,7 @@ def measure_bomb(name: str, in_process: bool) -> None:
     """(Run in a fresh interpreter.) Read one bomb as the import page does, or in this process as
     before the child process; print the figures as JSON."""
     data = bombs.BOMBS[name]()
-    app = app_for("sqlite://")
+    app = bench_app("sqlite://")
     with app.test_request_context("/?lang=en"):
         worker_before = _peak_mb()
         started = time.perf_counter()
@@ -159,7 +149,7 @@ def error_reports() -> None:
     from portal.accounts.services import create_user
 
     with tempfile.TemporaryDirectory() as folder:
-        app = app_for(f"sqlite:///{folder}/bench.db", WTF_CSRF_ENABLED=False, SESSION_COOKIE_SECURE=False,
+        app = bench_app(f"sqlite:///{folder}/bench.db", WTF_CSRF_ENABLED=False, SESSION_COOKIE_SECURE=False,
                       RATELIMIT_ENABLED=False, IMPORT_LOCK_FILE=f"{folder}/import.lock")
         with app.app_context():
             db.create_all()

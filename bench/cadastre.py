@@ -31,10 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pyotp  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from bench.search import TODAY, percentile, postgres_url, synthetic_offer  # noqa: E402
-from portal import create_app  # noqa: E402
-from portal.cadastre.coverage import _KEPT as kept_figures  # noqa: E402
-from portal.config import Config  # noqa: E402
+from bench.search import TODAY, bench_app, percentile, postgres_url, synthetic_offer  # noqa: E402
+from portal.cadastre.kept import _KEPT as kept_figures  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.geo.gazetteer import get_gazetteer  # noqa: E402
 from portal.offer.services import import_offer  # noqa: E402
@@ -91,14 +89,8 @@ def measure(public, admin, rounds: int, mode: str) -> None:
 
 
 def run(backend: str, url: str, sizes: list[int], rounds: int) -> None:
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-        PASSERELLE_TODAY = TODAY.isoformat()
-        SECRET_KEY = "bench"
-        SESSION_COOKIE_SECURE = False
-        WTF_CSRF_ENABLED = False  # the bench signs in without reading the form
-
-    app = create_app(BenchConfig)
+    # The bench signs in without reading the form.
+    app = bench_app(url, SESSION_COOKIE_SECURE=False, WTF_CSRF_ENABLED=False)
     for size in sizes:
         with app.app_context():
             db.drop_all()

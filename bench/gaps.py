@@ -28,18 +28,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
-from bench.search import TODAY, percentile, postgres_url, synthetic_offer  # noqa: E402
-from portal import create_app  # noqa: E402
+from bench.search import TODAY, bench_app, offer_size, percentile, postgres_url, synthetic_offer  # noqa: E402
 from portal.cadastre.gaps import GapQuery, considered_points, gap_table  # noqa: E402
 from portal.cadastre.nearest import NearestPoints, nearest_naive  # noqa: E402
-from portal.config import Config  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.geo.gazetteer import get_gazetteer  # noqa: E402
 from portal.offer import codes  # noqa: E402
 from portal.offer.derived import refresh_next_starts  # noqa: E402
-from portal.offer.models import Course, SearchState  # noqa: E402
+from portal.offer.models import SearchState  # noqa: E402
 from portal.offer.services import import_offer  # noqa: E402
 
 
@@ -59,12 +57,6 @@ def request_mix() -> list[tuple[str, str]]:
         ("CSV", "/api/v1/cadastre/gaps.csv?kind=" + ",".join(codes.COURSE_KINDS))]
 
 
-def offer_size() -> int:
-    try:
-        return db.session.scalar(select(func.count()).select_from(Course)) or 0
-    except Exception:  # noqa: BLE001 - no tables yet
-        db.session.rollback()
-        return -1
 
 
 def build(size: int, backend: str, reuse: bool) -> None:
@@ -147,12 +139,7 @@ def breakdown(query: GapQuery) -> None:
 
 
 def run(backend: str, url: str, size: int, rounds: int, reuse: bool, freeze_gc: bool = False) -> None:
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-        PASSERELLE_TODAY = TODAY.isoformat()
-        SECRET_KEY = "bench"
-
-    app = create_app(BenchConfig)
+    app = bench_app(url)
     client = app.test_client()
     print(f"\n{backend} — {size:,} courses")
     with app.app_context():

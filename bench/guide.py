@@ -28,9 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, text  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
-from bench.search import TODAY, percentile, synthetic_offer  # noqa: E402
-from portal import create_app  # noqa: E402
-from portal.config import Config  # noqa: E402
+from bench.search import TODAY, bench_app, percentile, synthetic_offer  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.geo.gazetteer import get_gazetteer  # noqa: E402
 from portal.guide import deduction  # noqa: E402
@@ -73,12 +71,7 @@ def _worst_case(near: str) -> float:
 
 
 def run(backend: str, url: str, sizes: list[int], rounds: int) -> None:
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-        PASSERELLE_TODAY = TODAY.isoformat()
-        SECRET_KEY = "bench"
-
-    app = create_app(BenchConfig)
+    app = bench_app(url)
     client = app.test_client()
     counts: list[int] = []
     event_target = None

@@ -22,25 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
-from bench.search import TODAY, postgres_url, synthetic_offer  # noqa: E402
-from portal import create_app  # noqa: E402
-from portal.config import Config  # noqa: E402
+from bench.search import TODAY, bench_app, offer_size, postgres_url, synthetic_offer  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.geo.gazetteer import get_gazetteer  # noqa: E402
-from portal.offer.models import Course  # noqa: E402
 from portal.offer.services import import_offer  # noqa: E402
 from portal.opendata.build import build_files  # noqa: E402
 from portal.opendata.store import FILES, build_lock  # noqa: E402
-
-
-def offer_size() -> int:
-    try:
-        return db.session.scalar(select(func.count()).select_from(Course)) or 0
-    except Exception:  # noqa: BLE001 - no tables yet
-        db.session.rollback()
-        return -1
 
 
 def load(size: int, backend: str) -> None:
@@ -79,14 +68,7 @@ def serve(client, directory: Path) -> None:
 def run(backend: str, url: str, sizes: list[int]) -> None:
     directory = Path(tempfile.mkdtemp(prefix="passerelle-bench-open-data-"))
 
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-        PASSERELLE_TODAY = TODAY.isoformat()
-        SECRET_KEY = "bench"
-        PUBLIC_URL = "https://passerelle.example.org"
-        OPEN_DATA_DIR = str(directory)
-
-    app = create_app(BenchConfig)
+    app = bench_app(url, PUBLIC_URL="https://passerelle.example.org", OPEN_DATA_DIR=str(directory))
     try:
         for size in sizes:
             print(f"\n{backend} — {size:,} courses")

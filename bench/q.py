@@ -27,14 +27,11 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
-from bench.search import TODAY, percentile, postgres_url, synthetic_offer  # noqa: E402
-from portal import create_app  # noqa: E402
-from portal.config import Config  # noqa: E402
+from bench.search import TODAY, bench_app, offer_size, percentile, postgres_url, synthetic_offer  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.geo.gazetteer import get_gazetteer  # noqa: E402
-from portal.offer.models import Course  # noqa: E402
 from portal.offer.services import import_offer  # noqa: E402
 
 # Ten distinct words each. The synthetic texts: titles from bench/search.py's TITLE_WORDS,
@@ -60,12 +57,6 @@ VARIANTS = [("", "soonest first"), ("sort=title", "by title"), ("near=5000&radiu
             ("near=5000", "nearest first")]
 
 
-def offer_size() -> int:
-    try:
-        return db.session.scalar(select(func.count()).select_from(Course)) or 0
-    except Exception:  # noqa: BLE001 - no tables yet
-        db.session.rollback()
-        return -1
 
 
 def build(size: int, backend: str, reuse: bool) -> None:
@@ -86,12 +77,7 @@ def build(size: int, backend: str, reuse: bool) -> None:
 
 
 def run(backend: str, url: str, size: int, rounds: int, cases: list, reuse: bool) -> None:
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-        PASSERELLE_TODAY = TODAY.isoformat()
-        SECRET_KEY = "bench"
-
-    app = create_app(BenchConfig)
+    app = bench_app(url)
     client = app.test_client()
     print(f"\n{backend} — {size:,} courses")
     with app.app_context():

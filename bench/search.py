@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from portal import create_app  # noqa: E402
@@ -33,6 +33,7 @@ from portal.config import Config, _normalise_database_url  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.geo.gazetteer import get_gazetteer  # noqa: E402
 from portal.offer import codes  # noqa: E402
+from portal.offer.models import Course  # noqa: E402
 from portal.offer.services import import_offer  # noqa: E402
 
 TODAY = dt.date(2026, 11, 27)
@@ -120,13 +121,30 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def run(backend: str, url: str, sizes: list[int], rounds: int) -> None:
+def bench_app(url: str, **settings):
+    """The portal on database ``url`` with today fixed at TODAY (every benchmark's application);
+    ``settings`` override the configuration."""
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = url
         PASSERELLE_TODAY = TODAY.isoformat()
         SECRET_KEY = "bench"
 
-    app = create_app(BenchConfig)
+    for name, value in settings.items():
+        setattr(BenchConfig, name, value)
+    return create_app(BenchConfig)
+
+
+def offer_size() -> int:
+    """Courses in the database (-1: no tables yet), to keep an offer of the right size."""
+    try:
+        return db.session.scalar(select(func.count()).select_from(Course)) or 0
+    except Exception:  # noqa: BLE001 - no tables yet
+        db.session.rollback()
+        return -1
+
+
+def run(backend: str, url: str, sizes: list[int], rounds: int) -> None:
+    app = bench_app(url)
     client = app.test_client()
     for size in sizes:
         with app.app_context():
