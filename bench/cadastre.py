@@ -21,7 +21,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -31,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pyotp  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from bench.search import TODAY, bench_app, percentile, postgres_url, synthetic_offer  # noqa: E402
+from bench.search import TODAY, bench_app, database_urls, percentile, synthetic_offer  # noqa: E402
 from portal.cadastre.kept import _KEPT as kept_figures  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.geo.gazetteer import get_gazetteer  # noqa: E402
@@ -118,14 +117,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"Passerelle cadastre benchmark — {os.cpu_count()} cores, today fixed at {TODAY}")
-    for backend in args.backends.split(","):
-        if backend == "sqlite":
-            with tempfile.TemporaryDirectory() as tmp:
-                run("sqlite", f"sqlite:///{tmp}/bench.db", sizes, args.rounds)
-        elif backend == "postgresql":
-            url = postgres_url()
-            if url:
-                run("postgresql", url, sizes, args.rounds)
+    for backend, url in database_urls(args.backends.split(",")):
+        run(backend, url, sizes, args.rounds)
 
 
 if __name__ == "__main__":

@@ -28,9 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import text  # noqa: E402
 
-from bench.search import TODAY, bench_app, offer_size, percentile, postgres_url, synthetic_offer  # noqa: E402
+from bench.search import TODAY, analyse, bench_app, offer_size, percentile, postgres_url, synthetic_offer  # noqa: E402
 from portal.cadastre.gaps import GapQuery, considered_points, gap_table  # noqa: E402
 from portal.cadastre.nearest import NearestPoints, nearest_naive  # noqa: E402
 from portal.extensions import db  # noqa: E402
@@ -72,16 +71,6 @@ def build(size: int, backend: str, reuse: bool) -> None:
     db.session.execute(SearchState.__table__.delete())
     db.session.commit()
     analyse(backend)
-
-
-def analyse(backend: str) -> None:
-    """What autovacuum does on a live server: statistics (and PostgreSQL's visibility map)."""
-    if backend == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM ANALYZE"))
-    else:
-        with db.engine.connect() as connection:
-            connection.execute(text("ANALYZE"))
 
 
 def time_mix(client, mix: list[tuple[str, str]], rounds: int) -> tuple[dict[str, list[float]], list[float]]:

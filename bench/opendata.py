@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text  # noqa: E402
 
-from bench.search import TODAY, bench_app, offer_size, postgres_url, synthetic_offer  # noqa: E402
+from bench.search import TODAY, bench_app, database_urls, offer_size, synthetic_offer  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.geo.gazetteer import get_gazetteer  # noqa: E402
 from portal.offer.services import import_offer  # noqa: E402
@@ -106,14 +106,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[10_000, 100_000])
     parser.add_argument("--backends", type=lambda s: s.split(","), default=["sqlite", "postgresql"])
     args = parser.parse_args()
-    for backend in args.backends:
-        if backend == "sqlite":
-            with tempfile.TemporaryDirectory() as tmp:
-                run("sqlite", f"sqlite:///{tmp}/bench.db", args.sizes)
-        else:
-            url = postgres_url()
-            if url:
-                run("postgresql", url, args.sizes)
+    for backend, url in database_urls(args.backends):
+        run(backend, url, args.sizes)
 
 
 if __name__ == "__main__":

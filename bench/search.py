@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -134,6 +135,29 @@ def bench_app(url: str, **settings):
     return create_app(BenchConfig)
 
 
+def analyse(backend: str) -> None:
+    """What autovacuum does on a live server: statistics (and PostgreSQL's visibility map)."""
+    if backend == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    else:
+        with db.engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+
+
+def database_urls(backends) -> Iterator[tuple[str, str]]:
+    """(backend, address) of each backend asked: SQLite in a temporary folder (removed after),
+    PostgreSQL at BENCH_DATABASE_URL when it answers (else it says so and is skipped)."""
+    for backend in backends:
+        if backend == "sqlite":
+            with tempfile.TemporaryDirectory() as tmp:
+                yield "sqlite", f"sqlite:///{tmp}/bench.db"
+        elif backend == "postgresql":
+            url = postgres_url()
+            if url:
+                yield "postgresql", url
+
+
 def offer_size() -> int:
     """Courses in the database (-1: no tables yet), to keep an offer of the right size."""
     try:
@@ -154,13 +178,7 @@ def run(backend: str, url: str, sizes: list[int], rounds: int) -> None:
             started = time.perf_counter()
             import_offer(document, get_gazetteer(), TODAY)
             import_s = time.perf_counter() - started
-            if backend == "postgresql":
-                # What autovacuum does on a live server: statistics and the visibility map.
-                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                    connection.execute(text("VACUUM ANALYZE"))
-            else:
-                with db.engine.connect() as connection:
-                    connection.execute(text("ANALYZE"))
+            analyse(backend)
         rng = random.Random(size)
         mix = search_mix(rng)
         for _, query in mix[:12]:  # warm caches (and compute today's next starts once)
@@ -225,14 +243,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"Passerelle search benchmark — {os.cpu_count()} cores, today fixed at {TODAY}")
-    for backend in args.backends.split(","):
-        if backend == "sqlite":
-            with tempfile.TemporaryDirectory() as tmp:
-                run("sqlite", f"sqlite:///{tmp}/bench.db", sizes, args.rounds)
-        elif backend == "postgresql":
-            url = postgres_url()
-            if url:
-                run("postgresql", url, sizes, args.rounds)
+    for backend, url in database_urls(args.backends.split(",")):
+        run(backend, url, sizes, args.rounds)
 
 
 if __name__ == "__main__":
