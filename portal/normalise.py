@@ -21,12 +21,34 @@ def western_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
+def _combining_marks() -> re.Pattern[str]:
+    """The combining marks of the Basic Multilingual Plane as one character class (built once, in
+    a few milliseconds): removing them by regex is ~3× faster than testing each character."""
+    ranges: list[list[int]] = []
+    for point in range(0x10000):
+        if unicodedata.combining(chr(point)):
+            if ranges and ranges[-1][1] == point - 1:
+                ranges[-1][1] = point
+            else:
+                ranges.append([point, point])
+    return re.compile("[" + "".join(re.escape(chr(low)) + ("-" + re.escape(chr(high)) if high > low else "")
+                                    for low, high in ranges) + "]+")
+
+
+_COMBINING = _combining_marks()
+
+
 def fold(text: str | None) -> str:
     """Lower-case, accent-free, single-spaced form of ``text`` ("Liège " → "liege")."""
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if decomposed.isascii():
+        stripped = decomposed
+    elif max(decomposed) <= "\uffff":
+        stripped = _COMBINING.sub("", decomposed)
+    else:  # beyond the BMP (rare scripts, emoji): character by character
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped).strip()
 
 

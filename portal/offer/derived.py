@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from portal.extensions import db
 from portal.normalise import fold
@@ -16,11 +17,17 @@ from portal.offer.models import NO_NEXT_START, Course, CourseText, CourseWord, S
 from portal.offer.sql_rules import next_entry_sql
 
 
+def derived_columns(course: Any, today: dt.date) -> dict[str, Any]:
+    """The columns derived from a course's own fields (``course``: a Course, or anything with its
+    attributes and entries, as the import's rows of new courses)."""
+    following = rules.next_entry(course, today)
+    return {"title_key": fold(course.title)[:200], "next_start": following.start if following else NO_NEXT_START}
+
+
 def refresh_derived(course: Course, today: dt.date) -> None:
     """Recompute the columns derived from a course's own fields and its operator and site."""
-    course.title_key = fold(course.title)[:200]
-    following = rules.next_entry(course, today)
-    course.next_start = following.start if following else NO_NEXT_START
+    for key, value in derived_columns(course, today).items():
+        setattr(course, key, value)
 
 
 def refresh_next_starts(today: dt.date) -> int:
@@ -62,23 +69,27 @@ def line_of(*texts: str | None) -> list[str]:
 
 def index_courses(courses: Iterable[Course]) -> None:
     """Replace the index entries of these (flushed) courses."""
-    courses = list(courses)
-    if not courses:
+    index_words({course.id: words_of(course) for course in courses})
+
+
+def index_words(wanted: dict[int, list[str]]) -> None:
+    """Replace the index entries of courses by id: their words as ``words_of`` gives them."""
+    if not wanted:
         return
-    wanted = {course.id: words_of(course) for course in courses}
     vocabulary = _word_ids(set().union(*wanted.values()))
     ids = list(wanted)
+    # Core statements: the ORM's bulk paths would look through the session for every row.
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        db.session.execute(delete(CourseWord).where(CourseWord.course_id.in_(chunk)))
-        db.session.execute(delete(CourseText).where(CourseText.course_id.in_(chunk)))
+        db.session.execute(CourseWord.__table__.delete().where(CourseWord.__table__.c.course_id.in_(chunk)))
+        db.session.execute(CourseText.__table__.delete().where(CourseText.__table__.c.course_id.in_(chunk)))
     rows = [{"word_id": vocabulary[word], "course_id": course_id}
             for course_id, words in wanted.items() for word in words]
     for start in range(0, len(rows), 20000):
-        db.session.execute(insert(CourseWord), rows[start:start + 20000])
+        db.session.execute(CourseWord.__table__.insert(), rows[start:start + 20000])
     lines = [{"course_id": course_id, "words": " ".join(words)} for course_id, words in wanted.items()]
     for start in range(0, len(lines), 5000):
-        db.session.execute(insert(CourseText), lines[start:start + 5000])
+        db.session.execute(CourseText.__table__.insert(), lines[start:start + 5000])
 
 
 def _word_ids(words: set[str]) -> dict[str, int]:

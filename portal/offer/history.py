@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, insert, select
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import utc_now
@@ -61,9 +61,10 @@ def record(changes: list[tuple[int, str, dict[str, Any]]], *, actor: Any = None,
     at = at or utc_now()
     user_id = getattr(actor, "id", None)
     email = getattr(actor, "email", None)
-    db.session.execute(insert(CourseChange), [
-        {"course_id": course_id, "at": at, "user_id": user_id, "user_email": email, "source": source,
-         "action": action, "changes": fields} for course_id, action, fields in changes])
+    rows = [{"course_id": course_id, "at": at, "user_id": user_id, "user_email": email, "source": source,
+             "action": action, "changes": fields} for course_id, action, fields in changes]
+    for start in range(0, len(rows), 5000):  # Core: the ORM's bulk path looks through the session
+        db.session.execute(CourseChange.__table__.insert(), rows[start:start + 5000])
 
 
 def changes_of(course_id: int, limit: int = 200) -> list[CourseChange]:

@@ -57,33 +57,56 @@ def validate_document(document: Any, gazetteer: Gazetteer, stored: StoredOwners 
     """Check a whole document against the format and the refs already ``stored``; raise
     OfferDocumentError with its errors (validation stops at ``max_errors``), else return the
     document normalised."""
-    check = Checker(max_errors)
-    try:
-        offer = _validate(check, document, gazetteer, stored or StoredOwners())
-    except ValidationStopped:
-        raise OfferDocumentError(check.errors, stopped=True) from None
-    if check.errors:
-        raise OfferDocumentError(check.errors)
-    return offer
-
-
-def _validate(check: Checker, document: Any, gazetteer: Gazetteer, stored: StoredOwners) -> ValidatedOffer:
+    validator = DocumentValidator(gazetteer, stored, max_errors=max_errors)
     offer = ValidatedOffer()
-    root = check.obj(document, "$", ("format", "operators"))
-    if root is None:
-        return offer
-    if root.get("format") != FORMAT:
-        check.error("format", f"must be {FORMAT!r}")
-    operators = root.get("operators")
-    if not isinstance(operators, list):
-        check.error("operators", "must be a list")
-        return offer
-    seen = _SeenRefs(check)
-    for o_index, raw_operator in enumerate(operators):
-        operator = _validate_operator(check, raw_operator, f"operators[{o_index}]", gazetteer, stored, seen)
-        if operator is not None:
-            offer.operators.append(operator)
+    try:
+        if validator.root(document):
+            for index, raw_operator in enumerate(document["operators"]):
+                operator = validator.operator(raw_operator, index)
+                if operator is not None:
+                    offer.operators.append(operator)
+    except ValidationStopped:
+        raise validator.failure(stopped=True) from None
+    if validator.errors:
+        raise validator.failure()
     return offer
+
+
+class DocumentValidator:
+    """Validates a document a part at a time, as the import reads it: its top level, then each
+    operator in turn (``operator`` returns it normalised, or None). Each check may raise
+    ValidationStopped (``max_errors`` reached)."""
+
+    def __init__(self, gazetteer: Gazetteer, stored: StoredOwners | None = None, *,
+                 max_errors: int = MAX_PROBLEMS) -> None:
+        self.check = Checker(max_errors)
+        self.gazetteer = gazetteer
+        self.stored = stored or StoredOwners()
+        self.seen = _SeenRefs(self.check)
+
+    @property
+    def errors(self) -> list[str]:
+        return self.check.errors
+
+    def failure(self, *, stopped: bool = False) -> OfferDocumentError:
+        return OfferDocumentError(self.check.errors, stopped=stopped)
+
+    def root(self, document: Any) -> bool:
+        """Check the top level (its ``operators`` need only be a list); True when the operators
+        can be read."""
+        root = self.check.obj(document, "$", ("format", "operators"))
+        if root is None:
+            return False
+        if root.get("format") != FORMAT:
+            self.check.error("format", f"must be {FORMAT!r}")
+        if not isinstance(root.get("operators"), list):
+            self.check.error("operators", "must be a list")
+            return False
+        return True
+
+    def operator(self, raw_operator: Any, index: int) -> dict[str, Any] | None:
+        return _validate_operator(self.check, raw_operator, f"operators[{index}]", self.gazetteer, self.stored,
+                                  self.seen)
 
 
 class _SeenRefs:
