@@ -3,6 +3,7 @@ way on SQLite and PostgreSQL; SQLite index hints and file permissions; the time 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import sqlite3
@@ -11,9 +12,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import MetaData, event
+from sqlalchemy import JSON, Integer, MetaData, Table, event, text
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -47,6 +49,73 @@ class SQLiteCompilerWithIndexHints(SQLiteCompiler):
 
     def get_from_hint_text(self, table, text):  # noqa: ANN001 - SQLAlchemy's signature
         return text
+
+
+def insert_rows(connection: Connection, table: Table, rows: list[dict], *, ids_by: str | None = None) -> list[int]:
+    """Insert many rows (dicts with the same keys) in the connection's transaction, as fast as the
+    database takes them: COPY on PostgreSQL (psycopg's executemany sends one statement a row:
+    25 s for the half-million words of 20,000 courses; a multi-row INSERT spends its time parsing
+    its placeholders), executemany on SQLite. ``ids_by``: a unique column of the rows; the rows'
+    ``id`` values are returned in their order (PostgreSQL: taken from its sequence beforehand)."""
+    if not rows:
+        return []
+    if connection.dialect.name != "postgresql":
+        return _sqlite_insert(connection, table, rows, ids_by)
+    ids: list[int] = []
+    if ids_by is not None:
+        ids = list(connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+            {"table": table.name, "n": len(rows)}).scalars())
+        rows = [dict(row, id=row_id) for row, row_id in zip(rows, ids, strict=True)]
+    _copy(connection, table, rows)
+    return ids
+
+
+def _sqlite_insert(connection: Connection, table: Table, rows: list[dict], ids_by: str | None) -> list[int]:
+    columns = list(rows[0])
+    if ids_by is None and _numbers_only(table, columns):  # the word index: no conversion to make
+        quote = connection.dialect.identifier_preparer.quote
+        connection.exec_driver_sql(
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})", [tuple(row[name] for name in columns) for row in rows])
+        return []
+    if ids_by is None:
+        connection.execute(table.insert(), rows)
+        return []
+    # RETURNING in the rows' order costs SQLite a statement a row: rows are matched by ``ids_by``.
+    id_of = dict((key, row_id) for row_id, key in connection.execute(
+        table.insert().returning(table.c.id, table.c[ids_by]), rows))
+    return [id_of[row[ids_by]] for row in rows]
+
+
+def _numbers_only(table: Table, columns: list[str]) -> bool:
+    return all(isinstance(table.c[name].type, Integer) for name in columns)
+
+
+def _copy(connection: Connection, table: Table, rows: list[dict]) -> None:
+    columns = list(rows[0])
+    quote = connection.dialect.identifier_preparer.quote
+    statement = f"COPY {quote(table.name)} ({', '.join(quote(name) for name in columns)}) FROM STDIN"
+    driver = connection.connection.driver_connection
+    try:
+        _write_copy(driver, statement, table, columns, rows)
+    except connection.dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy would raise it: IntegrityError, …
+        raise DBAPIError.instance(statement, None, exc, connection.dialect.loaded_dbapi.Error,
+                                  dialect=connection.dialect) from exc
+
+
+def _write_copy(driver, statement: str, table: Table, columns: list[str], rows: list[dict]) -> None:  # noqa: ANN001
+    as_json = [isinstance(table.c[name].type, JSON) for name in columns]
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        if _numbers_only(table, columns):
+            # Numbers only (the word index: millions of rows): COPY's text format, written at once.
+            for start in range(0, len(rows), 100_000):
+                copy.write("".join("\t".join(str(int(row[name])) for name in columns) + "\n"
+                                   for row in rows[start:start + 100_000]))
+            return
+        for row in rows:
+            copy.write_row([json.dumps(row[name]) if encode else row[name]
+                            for name, encode in zip(columns, as_json, strict=True)])
 
 
 def use_index_hints(engine: Engine) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
+from portal.db import insert_rows
 from portal.extensions import db
 from portal.normalise import fold
 from portal.offer import rules
@@ -83,13 +84,13 @@ def index_words(wanted: dict[int, list[str]]) -> None:
         chunk = ids[start:start + 500]
         db.session.execute(CourseWord.__table__.delete().where(CourseWord.__table__.c.course_id.in_(chunk)))
         db.session.execute(CourseText.__table__.delete().where(CourseText.__table__.c.course_id.in_(chunk)))
-    rows = [{"word_id": vocabulary[word], "course_id": course_id}
-            for course_id, words in wanted.items() for word in words]
-    for start in range(0, len(rows), 20000):
-        db.session.execute(CourseWord.__table__.insert(), rows[start:start + 20000])
-    lines = [{"course_id": course_id, "words": " ".join(words)} for course_id, words in wanted.items()]
-    for start in range(0, len(lines), 5000):
-        db.session.execute(CourseText.__table__.insert(), lines[start:start + 5000])
+    # In the primary key's order: PostgreSQL's index takes them faster.
+    rows = sorted(({"word_id": vocabulary[word], "course_id": course_id}
+                   for course_id, words in wanted.items() for word in words),
+                  key=lambda row: (row["word_id"], row["course_id"]))
+    insert_rows(db.session.connection(), CourseWord.__table__, rows)
+    insert_rows(db.session.connection(), CourseText.__table__,
+                [{"course_id": course_id, "words": " ".join(words)} for course_id, words in wanted.items()])
 
 
 def _word_ids(words: set[str]) -> dict[str, int]:

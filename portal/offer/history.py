@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import utc_now
+from portal.db import insert_rows, utc_now
 from portal.extensions import db
 
 # How a change was made (shown to people in words by the workspace).
@@ -63,8 +63,7 @@ def record(changes: list[tuple[int, str, dict[str, Any]]], *, actor: Any = None,
     email = getattr(actor, "email", None)
     rows = [{"course_id": course_id, "at": at, "user_id": user_id, "user_email": email, "source": source,
              "action": action, "changes": fields} for course_id, action, fields in changes]
-    for start in range(0, len(rows), 5000):  # Core: the ORM's bulk path looks through the session
-        db.session.execute(CourseChange.__table__.insert(), rows[start:start + 5000])
+    insert_rows(db.session.connection(), CourseChange.__table__, rows)
 
 
 def changes_of(course_id: int, limit: int = 200) -> list[CourseChange]:

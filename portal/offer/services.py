@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from portal.db import utc_now
+from portal.db import insert_rows, utc_now
 from portal.extensions import db
 from portal.geo.gazetteer import Gazetteer
 from portal.offer import codes, history
@@ -394,6 +394,7 @@ def _insert_courses(new: list[_NewCourse], today: dt.date) -> list[int]:
     ids, in order."""
     course_table, entry_table = Course.__table__, Entry.__table__
     rows, entries, words = [], [], []
+    shared: dict[tuple[int, int], list[str]] = {}  # the words of an operator's name and a site's locality
     for course in new:
         columns = _course_columns(course.data, today)
         course_entries = _entry_columns(course.data)
@@ -401,16 +402,14 @@ def _insert_courses(new: list[_NewCourse], today: dt.date) -> list[int]:
                                   today)
         rows.append(dict(columns, **derived, operator_id=course.operator.id, site_id=course.site.id, version=1))
         entries.append(course_entries)
-        words.append(line_of(course.operator.name, course.site.locality, columns["title"], columns["description"]))
-    id_of: dict[str, int] = {}
-    for start in range(0, len(rows), 1000):  # by ref: RETURNING in the rows' order costs a statement a row on SQLite
-        id_of.update((ref, course_id) for course_id, ref in db.session.execute(
-            course_table.insert().returning(course_table.c.id, course_table.c.ref), rows[start:start + 1000]))
-    ids = [id_of[row["ref"]] for row in rows]
+        key = (id(course.operator), id(course.site))
+        if key not in shared:
+            shared[key] = line_of(course.operator.name, course.site.locality)
+        words.append(list(dict.fromkeys(shared[key] + line_of(columns["title"], columns["description"]))))
+    ids = insert_rows(db.session.connection(), course_table, rows, ids_by="ref")
     entry_rows = [dict(entry, course_id=course_id) for course_id, listed_entries in zip(ids, entries, strict=True)
                   for entry in listed_entries]
-    for start in range(0, len(entry_rows), 5000):
-        db.session.execute(entry_table.insert(), entry_rows[start:start + 5000])
+    insert_rows(db.session.connection(), entry_table, entry_rows)
     index_words(dict(zip(ids, words, strict=True)))
     return ids
 
