@@ -19,6 +19,7 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from contextlib import ExitStack
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import select
@@ -223,8 +224,7 @@ def test_under_load_and_slow_clients_a_stop_loses_no_request_and_a_kill_no_get(s
 
 
 def test_two_servers_running_the_jobs_at_the_same_moment_run_each_job_once(stack):
-    """Each job due runs once; a job due at every call (the outbox) runs once per call but never
-    twice at the same time."""
+    """Each job due runs once; a job due at every call (the outbox) never twice at the same time."""
     from portal.jobs.models import JobRun
     from portal.jobs.schedule import JOBS
 
@@ -240,8 +240,9 @@ def test_two_servers_running_the_jobs_at_the_same_moment_run_each_job_once(stack
         db.engine.dispose()
     every_call = {job.name for job in JOBS if job.every == dt.timedelta(0)}
     counts = Counter(row.job for row in rows)
-    assert counts == {job.name: 2 if job.name in every_call else 1 for job in JOBS}, outputs
-    assert len({row.host for row in rows}) == 2  # both servers ran some of them
-    for name in every_call:
-        first, second = [row for row in rows if row.job == name]
-        assert first.finished_at <= second.started_at  # one after the other
+    assert {name: count for name, count in counts.items() if name not in every_call} == {
+        job.name: 1 for job in JOBS if job.name not in every_call}, outputs
+    for name in every_call:  # once per call, or once if the other call found it running ("busy")
+        runs_of_job = [row for row in rows if row.job == name]
+        assert len(runs_of_job) in (1, 2), outputs
+        assert all(first.finished_at <= second.started_at for first, second in pairwise(runs_of_job))
