@@ -25,11 +25,12 @@ def allow_framing() -> None:
 # - "embed": the embeddable search, which partner sites frame;
 # - "open": what other sites and tools fetch (api.md: CORS-open) — the API, the open data files,
 #   the Atom feed and the calendar file;
-# - "asset": the site's own styles, scripts and images (not documents: no CSP of their own).
+# - "asset": the site's own styles, scripts and images: a browser ignores their CSP where a page
+#   uses them, but one opened by itself (an SVG image, a script's address) runs nothing.
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; "
             "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
             "frame-ancestors {ancestors}")
-# A JSON, CSV or feed response runs nothing and shows nothing if opened as a page.
+# A JSON, CSV, feed or asset response runs nothing and shows nothing if opened as a page.
 DATA_CSP = "default-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 COMMON = {
     "X-Content-Type-Options": "nosniff",
@@ -61,7 +62,7 @@ def security_headers(where: str, mimetype: str) -> dict[str, str]:
     if mimetype == "text/html":
         headers["Content-Security-Policy"] = PAGE_CSP.format(
             tiles=f" {tiles}" if tiles else "", ancestors="*" if where == "embed" else "'none'")
-    elif where != "asset":
+    else:
         headers["Content-Security-Policy"] = DATA_CSP
     if where != "embed":
         headers["X-Frame-Options"] = "DENY"

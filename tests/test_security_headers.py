@@ -26,7 +26,8 @@ EMBED = {**COMMON, "Content-Security-Policy": PAGE_CSP.replace("frame-ancestors 
          "Cross-Origin-Resource-Policy": "cross-origin"}
 OPEN = {**COMMON, "Content-Security-Policy": "default-src 'none'; base-uri 'none'; frame-ancestors 'none'",
         "X-Frame-Options": "DENY", "Cross-Origin-Resource-Policy": "cross-origin", "Access-Control-Allow-Origin": "*"}
-ASSET = {**COMMON, "X-Frame-Options": "DENY", "Cross-Origin-Resource-Policy": "same-origin"}
+ASSET = {**COMMON, "Content-Security-Policy": "default-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+         "X-Frame-Options": "DENY", "Cross-Origin-Resource-Policy": "same-origin"}
 
 ANONYMOUS = {
     "/": PAGE, "/?near=5000&level=A1": PAGE, "/cours/course-a": PAGE, "/cours/course-a/imprimer": PAGE,
