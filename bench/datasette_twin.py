@@ -1,0 +1,213 @@
+"""The searches that bench/datasette.py times, and their Datasette twins: one canned query per
+kind of search, in SQL written by hand from the portal's rules (portal/offer/sql_rules.py,
+portal/search/queries.py), run by Datasette on the same offer in SQLite.
+
+A timed search is the portal's query string (``/api/v1/courses?…&per_page=20``) and, when it has
+one, its twin: the canned query's name and parameters (Datasette passes every parameter to SQLite
+as text, hence the CASTs). Places are resolved by the portal's own gazetteer on the client side
+(Datasette has none) and passed as lat/lon with the bounding box of the radius, as a client of
+Datasette would send them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from bench.search import TITLE_WORDS, TODAY
+from portal.geo.distance import bounding_box
+from portal.geo.gazetteer import get_gazetteer
+from portal.normalise import fold
+from portal.offer import codes
+from portal.offer.rules import VISIBLE_DAYS
+
+PER_PAGE = 20
+KINDS_OF_SEARCH = (
+    "level+near+radius+dates",
+    "kind+level+near+radius+evening",
+    "near, nearest first",
+    "text",
+    "bassin+level(+days)",
+    "next entry(+kind/part), p1-5",
+)
+TEXT = "text"
+# The bench's title words, folded as q is (free text has no twin: it is timed on the portal only).
+TEXT_WORDS = sorted({word for title in TITLE_WORDS for word in fold(title).split()})
+
+# -- the canned queries -------------------------------------------------------------------------
+# rules.is_visible: published and confirmed within VISIBLE_DAYS of today.
+VISIBLE = f"c.status = 'published' AND c.confirmed_at >= date(:today, '-{VISIBLE_DAYS} days')"
+# Level match on the ranks the portal stores (0 = alpha … 5 = C1).
+LEVEL = "c.level_min <= CAST(:level AS INTEGER) AND c.level_max >= CAST(:level AS INTEGER)"
+# rules.can_start_between with rules.is_joinable: a joinable entry (not full, registration
+# deadline today or later when it has one) starting in the window, or a rolling course whose
+# active period overlaps it.
+CAN_START = """(
+    (c.entry_mode = 'fixed' AND EXISTS (
+        SELECT 1 FROM entry e
+        WHERE e.course_id = c.id AND e.status != 'full'
+          AND (e.registration_deadline IS NULL OR e.registration_deadline >= :today)
+          AND e.start >= :start_from AND e.start <= :start_until))
+    OR (c.entry_mode = 'rolling'
+        AND (c.active_until IS NULL OR c.active_until >= :start_from)
+        AND (c.active_from IS NULL OR c.active_from <= :start_until)))"""
+# Exact great-circle distance (haversine, geopy's mean Earth radius), rounded to 0.1 km as shown.
+DISTANCE = """round(6371.009 * 2 * asin(sqrt(
+    power(sin((radians(s.lat) - radians(CAST(:lat AS REAL))) / 2), 2)
+    + cos(radians(CAST(:lat AS REAL))) * cos(radians(s.lat))
+      * power(sin((radians(s.lon) - radians(CAST(:lon AS REAL))) / 2), 2))), 1)"""
+BOX = ("s.lat BETWEEN CAST(:min_lat AS REAL) AND CAST(:max_lat AS REAL) "
+       "AND s.lon BETWEEN CAST(:min_lon AS REAL) AND CAST(:max_lon AS REAL)")
+KINDS = "c.kind IN (:kind_a, :kind_b)"
+PARTS = "(c.parts_of_day_mask & CAST(:parts_mask AS INTEGER)) != 0"
+# "No filter" when the mask or list is empty (the portal leaves the condition out).
+ANY_DAYS = "(CAST(:days_mask AS INTEGER) = 0 OR (c.days_mask & CAST(:days_mask AS INTEGER)) != 0)"
+ANY_PARTS = "(CAST(:parts_mask AS INTEGER) = 0 OR (c.parts_of_day_mask & CAST(:parts_mask AS INTEGER)) != 0)"
+ANY_KINDS = "(:kinds = '' OR instr(:kinds, ',' || c.kind || ',') > 0)"
+# Ties broken by title (its folded sort key), then ref, as the API says. The soonest-start sort
+# reads Course.next_start, which the daily job (run by the bench after the import) keeps true.
+BY_DISTANCE = "ORDER BY distance_km, c.title_key, c.ref"
+BY_NEXT_START = "ORDER BY c.next_start, c.title_key, c.ref"
+
+
+def _within_radius(*conditions: str) -> str:
+    where = " AND ".join((VISIBLE, *conditions, BOX, f"{DISTANCE} <= CAST(:radius AS REAL)"))
+    return (f"SELECT c.ref, {DISTANCE} AS distance_km, count(*) OVER () AS total\n"
+            f"FROM course c JOIN site s ON s.id = c.site_id\nWHERE {where}\n{BY_DISTANCE}\nLIMIT {PER_PAGE}")
+
+
+CANNED_QUERIES = {
+    "radius_dates": _within_radius(LEVEL, CAN_START),
+    "radius_kinds_parts": _within_radius(KINDS, LEVEL, PARTS),
+    # Without a radius a single statement cannot grow a box until it holds a page as the portal
+    # does: it sorts every match by distance.
+    "nearest": (f"SELECT c.ref, {DISTANCE} AS distance_km, count(*) OVER () AS total\n"
+                f"FROM course c JOIN site s ON s.id = c.site_id\nWHERE {VISIBLE} AND {LEVEL}\n"
+                f"{BY_DISTANCE}\nLIMIT {PER_PAGE}"),
+    "bassin": (f"SELECT c.ref, NULL AS distance_km, count(*) OVER () AS total\n"
+               f"FROM course c JOIN site s ON s.id = c.site_id\n"
+               f"WHERE {VISIBLE} AND {LEVEL} AND s.bassin_efe = :bassin AND {ANY_DAYS}\n"
+               f"{BY_NEXT_START}\nLIMIT {PER_PAGE}"),
+    # The total counted apart (once), so that the page can walk the next_start index.
+    "soonest": (f"SELECT c.ref, NULL AS distance_km,\n"
+                f"  (SELECT count(*) FROM course c WHERE {VISIBLE} AND {ANY_KINDS} AND {ANY_PARTS}) AS total\n"
+                f"FROM course c\nWHERE {VISIBLE} AND {ANY_KINDS} AND {ANY_PARTS}\n"
+                f"{BY_NEXT_START}\nLIMIT {PER_PAGE} OFFSET CAST(:offset AS INTEGER)"),
+}
+
+
+def metadata(database: str) -> dict:
+    """Datasette's metadata: the canned queries of ``database``."""
+    return {"title": "Passerelle bench twin",
+            "databases": {database: {"queries": {name: {"sql": sql} for name, sql in CANNED_QUERIES.items()}}}}
+
+
+# -- the timed searches -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Search:
+    kind: str
+    query: str  # the portal's query string
+    twin: tuple[str, dict[str, str]] | None = None  # canned query and its parameters
+    params: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def portal_path(self) -> str:
+        return f"/api/v1/courses?{self.query}"
+
+    def twin_path(self, database: str) -> str | None:
+        if self.twin is None:
+            return None
+        name, params = self.twin
+        return f"/{database}/{name}.json?" + urlencode({**params, "_shape": "array"})
+
+
+def _place_params(lat: float, lon: float, radius_km: float | None = None) -> dict[str, str]:
+    params = {"lat": repr(lat), "lon": repr(lon)}
+    if radius_km is not None:
+        box = bounding_box(lat, lon, radius_km)
+        params.update(radius=repr(radius_km), min_lat=repr(box.min_lat), max_lat=repr(box.max_lat),
+                      min_lon=repr(box.min_lon), max_lon=repr(box.max_lon))
+    return params
+
+
+class SearchMaker:
+    """bench/search.py's search_mix, each kind varied (random places, radii of 5–60 km, dates,
+    pages, extra filters) so that no two searches of a whole benchmark are the same."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.seen: set[str] = set()
+        gazetteer = get_gazetteer()
+        self.gazetteer = gazetteer
+        self.postal_codes = sorted(gazetteer.postal_codes)
+        self.communes = sorted({c.name for c in gazetteer.communes.values()})
+        self.localities = [loc for code in self.postal_codes for loc in gazetteer.postal_codes[code].localities]
+        self.today = TODAY.isoformat()
+
+    def searches(self, count: int) -> list[Search]:
+        made = []
+        while len(made) < count:
+            kind = KINDS_OF_SEARCH[len(made) % len(KINDS_OF_SEARCH)]
+            for _ in range(1000):
+                search = self._one(kind)
+                if search.query not in self.seen:
+                    break
+            else:
+                raise SystemExit(f"Could not make another distinct search of kind {kind!r}")
+            self.seen.add(search.query)
+            made.append(search)
+        return made
+
+    def _one(self, kind: str) -> Search:
+        rng = self.rng
+        level = rng.choice(codes.LEVELS)
+        rank = str(codes.level_rank(level))
+        radius = round(rng.uniform(5, 60), 1)
+        if kind == "level+near+radius+dates":
+            code = rng.choice(self.postal_codes)
+            until = (TODAY + dt.timedelta(days=rng.randint(30, 180))).isoformat()
+            place = self.gazetteer.resolve(code)
+            return Search(kind, urlencode({"level": level, "near": code, "radius_km": radius,
+                                           "start_until": until, "per_page": PER_PAGE}),
+                          ("radius_dates", {"today": self.today, "level": rank, "start_from": self.today,
+                                            "start_until": until, **_place_params(place.lat, place.lon, radius)}))
+        if kind == "kind+level+near+radius+evening":
+            name = rng.choice(self.communes)
+            place = self.gazetteer.resolve(name)
+            return Search(kind, urlencode({"kind": "fle,alpha_nf", "level": level, "near": name, "radius_km": radius,
+                                           "part_of_day": "evening", "per_page": PER_PAGE}),
+                          ("radius_kinds_parts", {"today": self.today, "level": rank, "kind_a": "fle",
+                                                  "kind_b": "alpha_nf",
+                                                  "parts_mask": str(codes.to_mask(["evening"], codes.PARTS_OF_DAY)),
+                                                  **_place_params(place.lat, place.lon, radius)}))
+        if kind == "near, nearest first":
+            locality = rng.choice(self.localities)
+            lat = round(locality.lat + rng.uniform(-0.02, 0.02), 5)
+            lon = round(locality.lon + rng.uniform(-0.02, 0.02), 5)
+            return Search(kind, urlencode({"near": f"{lat},{lon}", "level": level, "per_page": PER_PAGE}),
+                          ("nearest", {"today": self.today, "level": rank, **_place_params(lat, lon)}))
+        if kind == TEXT:
+            words = rng.sample(TEXT_WORDS, rng.randint(1, 3))
+            return Search(kind, urlencode({"q": " ".join(words), "per_page": PER_PAGE}))
+        if kind == "bassin+level(+days)":
+            bassin = rng.choice(self.gazetteer.bassins)
+            days = rng.sample(codes.DAYS[:6], rng.randint(1, 3)) if rng.random() < 0.75 else []
+            query = {"bassin": bassin, "level": level, "per_page": PER_PAGE}
+            if days:
+                query["day"] = ",".join(days)
+            return Search(kind, urlencode(query),
+                          ("bassin", {"today": self.today, "level": rank, "bassin": bassin,
+                                      "days_mask": str(codes.to_mask(days, codes.DAYS))}))
+        page = rng.randint(1, 5)
+        kinds = rng.sample(codes.COURSE_KINDS, rng.randint(1, 3)) if rng.random() < 0.5 else []
+        parts = rng.sample(codes.PARTS_OF_DAY, rng.randint(1, 2)) if rng.random() < 0.5 else []
+        query = {"page": page, "per_page": PER_PAGE}
+        if kinds:
+            query["kind"] = ",".join(kinds)
+        if parts:
+            query["part_of_day"] = ",".join(parts)
+        return Search(kind, urlencode(query),
+                      ("soonest", {"today": self.today, "kinds": "".join(f",{k}," for k in kinds),
+                                   "parts_mask": str(codes.to_mask(parts, codes.PARTS_OF_DAY)),
+                                   "offset": str((page - 1) * PER_PAGE)}))
