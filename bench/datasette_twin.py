@@ -11,12 +11,13 @@ Datasette would send them.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from bench.search import TITLE_WORDS, TODAY
-from portal.geo.distance import bounding_box
+from portal.geo.distance import KM_PER_DEGREE_LAT, bounding_box
 from portal.geo.gazetteer import get_gazetteer
 from portal.normalise import fold
 from portal.offer import codes
@@ -61,10 +62,8 @@ BOX = ("s.lat BETWEEN CAST(:min_lat AS REAL) AND CAST(:max_lat AS REAL) "
        "AND s.lon BETWEEN CAST(:min_lon AS REAL) AND CAST(:max_lon AS REAL)")
 KINDS = "c.kind IN (:kind_a, :kind_b)"
 PARTS = "(c.parts_of_day_mask & CAST(:parts_mask AS INTEGER)) != 0"
-# "No filter" when the mask or list is empty (the portal leaves the condition out).
-ANY_DAYS = "(CAST(:days_mask AS INTEGER) = 0 OR (c.days_mask & CAST(:days_mask AS INTEGER)) != 0)"
-ANY_PARTS = "(CAST(:parts_mask AS INTEGER) = 0 OR (c.parts_of_day_mask & CAST(:parts_mask AS INTEGER)) != 0)"
-ANY_KINDS = "(:kinds = '' OR instr(:kinds, ',' || c.kind || ',') > 0)"
+DAYS = "(c.days_mask & CAST(:days_mask AS INTEGER)) != 0"
+SOME_KINDS = "c.kind IN (SELECT value FROM json_each(:kinds))"
 # Ties broken by title (its folded sort key), then ref, as the API says. The soonest-start sort
 # reads Course.next_start, which the daily job (run by the bench after the import) keeps true.
 BY_DISTANCE = "ORDER BY distance_km, c.title_key, c.ref"
@@ -77,23 +76,50 @@ def _within_radius(*conditions: str) -> str:
             f"FROM course c JOIN site s ON s.id = c.site_id\nWHERE {where}\n{BY_DISTANCE}\nLIMIT {PER_PAGE}")
 
 
+def _nearest() -> str:
+    """Nearest first without a radius, as the portal finds it: the smallest of its growing
+    circles (10 km × 2.5ⁿ) that holds a page, else every match sorted (a last circle holding
+    every place). The circles are tried in order and the first that holds a page is kept."""
+    radii = [10.0 * 2.5 ** n for n in range(6)] + [100000.0]
+    margin = f"((r + 0.1) / {KM_PER_DEGREE_LAT!r})"
+    lon_margin = f"{margin} / cos(radians(min(89.9, abs(CAST(:lat AS REAL)) + {margin})))"
+    box = (f"s.lat BETWEEN CAST(:lat AS REAL) - {margin} AND CAST(:lat AS REAL) + {margin} "
+           f"AND s.lon BETWEEN CAST(:lon AS REAL) - {lon_margin} AND CAST(:lon AS REAL) + {lon_margin}")
+    values = ", ".join(f"({r!r})" for r in radii)
+    return (f"WITH radii(r) AS (VALUES {values}),\n"
+            f"circle AS (SELECT r FROM radii WHERE r = {radii[-1]!r} OR (SELECT count(*) FROM (\n"
+            f"  SELECT 1 FROM course c JOIN site s ON s.id = c.site_id\n"
+            f"  WHERE {VISIBLE} AND {LEVEL} AND {box} AND {DISTANCE} <= r LIMIT {PER_PAGE})) >= {PER_PAGE} LIMIT 1)\n"
+            f"SELECT c.ref, {DISTANCE} AS distance_km,\n"
+            f"  (SELECT count(*) FROM course c WHERE {VISIBLE} AND {LEVEL}) AS total\n"
+            f"FROM circle, course c JOIN site s ON s.id = c.site_id\n"
+            f"WHERE {VISIBLE} AND {LEVEL} AND {box} AND {DISTANCE} <= r\n{BY_DISTANCE}\nLIMIT {PER_PAGE}")
+
+
+def _bassin(*conditions: str) -> str:
+    where = " AND ".join((VISIBLE, LEVEL, "s.bassin_efe = :bassin", *conditions))
+    return (f"SELECT c.ref, NULL AS distance_km, count(*) OVER () AS total\n"
+            f"FROM course c JOIN site s ON s.id = c.site_id\nWHERE {where}\n{BY_NEXT_START}\nLIMIT {PER_PAGE}")
+
+
+def _soonest(*conditions: str) -> str:
+    """The total counted apart (once), so that the page walks the next_start index (as the
+    portal does from 1,000 matches on) instead of sorting every match."""
+    where = " AND ".join((VISIBLE, *conditions))
+    return (f"SELECT c.ref, NULL AS distance_km, (SELECT count(*) FROM course c WHERE {where}) AS total\n"
+            f"FROM course c INDEXED BY ix_course_next_start\nWHERE {where}\n{BY_NEXT_START}\n"
+            f"LIMIT {PER_PAGE} OFFSET CAST(:offset AS INTEGER)")
+
+
+# One query per combination of filters, as the portal builds its SQL from the filters given.
 CANNED_QUERIES = {
     "radius_dates": _within_radius(LEVEL, CAN_START),
     "radius_kinds_parts": _within_radius(KINDS, LEVEL, PARTS),
-    # Without a radius a single statement cannot grow a box until it holds a page as the portal
-    # does: it sorts every match by distance.
-    "nearest": (f"SELECT c.ref, {DISTANCE} AS distance_km, count(*) OVER () AS total\n"
-                f"FROM course c JOIN site s ON s.id = c.site_id\nWHERE {VISIBLE} AND {LEVEL}\n"
-                f"{BY_DISTANCE}\nLIMIT {PER_PAGE}"),
-    "bassin": (f"SELECT c.ref, NULL AS distance_km, count(*) OVER () AS total\n"
-               f"FROM course c JOIN site s ON s.id = c.site_id\n"
-               f"WHERE {VISIBLE} AND {LEVEL} AND s.bassin_efe = :bassin AND {ANY_DAYS}\n"
-               f"{BY_NEXT_START}\nLIMIT {PER_PAGE}"),
-    # The total counted apart (once), so that the page can walk the next_start index.
-    "soonest": (f"SELECT c.ref, NULL AS distance_km,\n"
-                f"  (SELECT count(*) FROM course c WHERE {VISIBLE} AND {ANY_KINDS} AND {ANY_PARTS}) AS total\n"
-                f"FROM course c\nWHERE {VISIBLE} AND {ANY_KINDS} AND {ANY_PARTS}\n"
-                f"{BY_NEXT_START}\nLIMIT {PER_PAGE} OFFSET CAST(:offset AS INTEGER)"),
+    "nearest": _nearest(),
+    **{name: _bassin(*conditions) for name, conditions in (("bassin", ()), ("bassin_days", (DAYS,)))},
+    **{name: _soonest(*conditions) for name, conditions in (
+        ("soonest", ()), ("soonest_kinds", (SOME_KINDS,)), ("soonest_parts", (PARTS,)),
+        ("soonest_kinds_parts", (SOME_KINDS, PARTS)))},
 }
 
 
@@ -197,8 +223,9 @@ class SearchMaker:
             if days:
                 query["day"] = ",".join(days)
             return Search(kind, urlencode(query),
-                          ("bassin", {"today": self.today, "level": rank, "bassin": bassin,
-                                      "days_mask": str(codes.to_mask(days, codes.DAYS))}))
+                          ("bassin_days" if days else "bassin",
+                           {"today": self.today, "level": rank, "bassin": bassin,
+                            **({"days_mask": str(codes.to_mask(days, codes.DAYS))} if days else {})}))
         page = rng.randint(1, 5)
         kinds = rng.sample(codes.COURSE_KINDS, rng.randint(1, 3)) if rng.random() < 0.5 else []
         parts = rng.sample(codes.PARTS_OF_DAY, rng.randint(1, 2)) if rng.random() < 0.5 else []
@@ -208,6 +235,7 @@ class SearchMaker:
         if parts:
             query["part_of_day"] = ",".join(parts)
         return Search(kind, urlencode(query),
-                      ("soonest", {"today": self.today, "kinds": "".join(f",{k}," for k in kinds),
-                                   "parts_mask": str(codes.to_mask(parts, codes.PARTS_OF_DAY)),
-                                   "offset": str((page - 1) * PER_PAGE)}))
+                      ("soonest" + ("_kinds" if kinds else "") + ("_parts" if parts else ""),
+                       {"today": self.today, "offset": str((page - 1) * PER_PAGE),
+                        **({"kinds": json.dumps(kinds)} if kinds else {}),
+                        **({"parts_mask": str(codes.to_mask(parts, codes.PARTS_OF_DAY))} if parts else {})}))
