@@ -31,6 +31,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import sqlite3
 import statistics
@@ -358,6 +359,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1,
                         help="gunicorn workers of the portal (Datasette is one process; one client)")
     args = parser.parse_args()
+    # Stopped by a signal (SIGINT is ignored in background jobs): stop the servers on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ensure_datasette()
     print(f"Portal ÷ Datasette — {os.cpu_count()} cores, today fixed at {TODAY}, one client, "
           f"load average {os.getloadavg()[0]:.1f}")
