@@ -186,46 +186,62 @@ class SearchMaker:
         return made
 
     def _one(self, kind: str) -> Search:
+        level = self.rng.choice(codes.LEVELS)
+        radius = round(self.rng.uniform(5, 60), 1)
+        make = {
+            "level+near+radius+dates": self._dates_within_radius,
+            "kind+level+near+radius+evening": self._evening_within_radius,
+            "near, nearest first": self._nearest_first,
+            TEXT: self._text,
+            "bassin+level(+days)": self._bassin,
+            "next entry(+kind/part), p1-5": self._soonest,
+        }[kind]
+        return make(kind, level, radius)
+
+    def _dates_within_radius(self, kind: str, level: str, radius: float) -> Search:
+        code = self.rng.choice(self.postal_codes)
+        until = (TODAY + dt.timedelta(days=self.rng.randint(30, 180))).isoformat()
+        place = self.gazetteer.resolve(code)
+        return Search(kind, urlencode({"level": level, "near": code, "radius_km": radius,
+                                       "start_until": until, "per_page": PER_PAGE}),
+                      ("radius_dates", {"today": self.today, "level": _rank(level), "start_from": self.today,
+                                        "start_until": until, **_place_params(place.lat, place.lon, radius)}))
+
+    def _evening_within_radius(self, kind: str, level: str, radius: float) -> Search:
+        name = self.rng.choice(self.communes)
+        place = self.gazetteer.resolve(name)
+        return Search(kind, urlencode({"kind": "fle,alpha_nf", "level": level, "near": name, "radius_km": radius,
+                                       "part_of_day": "evening", "per_page": PER_PAGE}),
+                      ("radius_kinds_parts", {"today": self.today, "level": _rank(level), "kind_a": "fle",
+                                              "kind_b": "alpha_nf",
+                                              "parts_mask": str(codes.to_mask(["evening"], codes.PARTS_OF_DAY)),
+                                              **_place_params(place.lat, place.lon, radius)}))
+
+    def _nearest_first(self, kind: str, level: str, radius: float) -> Search:
+        locality = self.rng.choice(self.localities)
+        lat = round(locality.lat + self.rng.uniform(-0.02, 0.02), 5)
+        lon = round(locality.lon + self.rng.uniform(-0.02, 0.02), 5)
+        return Search(kind, urlencode({"near": f"{lat},{lon}", "level": level, "per_page": PER_PAGE}),
+                      ("nearest", {"today": self.today, "level": _rank(level), **_place_params(lat, lon)}))
+
+    def _text(self, kind: str, level: str, radius: float) -> Search:
+        words = self.rng.sample(TEXT_WORDS, self.rng.randint(1, 3))
+        return Search(kind, urlencode({"q": " ".join(words), "per_page": PER_PAGE}))
+
+    def _bassin(self, kind: str, level: str, radius: float) -> Search:
         rng = self.rng
-        level = rng.choice(codes.LEVELS)
-        rank = str(codes.level_rank(level))
-        radius = round(rng.uniform(5, 60), 1)
-        if kind == "level+near+radius+dates":
-            code = rng.choice(self.postal_codes)
-            until = (TODAY + dt.timedelta(days=rng.randint(30, 180))).isoformat()
-            place = self.gazetteer.resolve(code)
-            return Search(kind, urlencode({"level": level, "near": code, "radius_km": radius,
-                                           "start_until": until, "per_page": PER_PAGE}),
-                          ("radius_dates", {"today": self.today, "level": rank, "start_from": self.today,
-                                            "start_until": until, **_place_params(place.lat, place.lon, radius)}))
-        if kind == "kind+level+near+radius+evening":
-            name = rng.choice(self.communes)
-            place = self.gazetteer.resolve(name)
-            return Search(kind, urlencode({"kind": "fle,alpha_nf", "level": level, "near": name, "radius_km": radius,
-                                           "part_of_day": "evening", "per_page": PER_PAGE}),
-                          ("radius_kinds_parts", {"today": self.today, "level": rank, "kind_a": "fle",
-                                                  "kind_b": "alpha_nf",
-                                                  "parts_mask": str(codes.to_mask(["evening"], codes.PARTS_OF_DAY)),
-                                                  **_place_params(place.lat, place.lon, radius)}))
-        if kind == "near, nearest first":
-            locality = rng.choice(self.localities)
-            lat = round(locality.lat + rng.uniform(-0.02, 0.02), 5)
-            lon = round(locality.lon + rng.uniform(-0.02, 0.02), 5)
-            return Search(kind, urlencode({"near": f"{lat},{lon}", "level": level, "per_page": PER_PAGE}),
-                          ("nearest", {"today": self.today, "level": rank, **_place_params(lat, lon)}))
-        if kind == TEXT:
-            words = rng.sample(TEXT_WORDS, rng.randint(1, 3))
-            return Search(kind, urlencode({"q": " ".join(words), "per_page": PER_PAGE}))
-        if kind == "bassin+level(+days)":
-            bassin = rng.choice(self.gazetteer.bassins)
-            days = rng.sample(codes.DAYS[:6], rng.randint(1, 3)) if rng.random() < 0.75 else []
-            query = {"bassin": bassin, "level": level, "per_page": PER_PAGE}
-            if days:
-                query["day"] = ",".join(days)
-            return Search(kind, urlencode(query),
-                          ("bassin_days" if days else "bassin",
-                           {"today": self.today, "level": rank, "bassin": bassin,
-                            **({"days_mask": str(codes.to_mask(days, codes.DAYS))} if days else {})}))
+        bassin = rng.choice(self.gazetteer.bassins)
+        days = rng.sample(codes.DAYS[:6], rng.randint(1, 3)) if rng.random() < 0.75 else []
+        query = {"bassin": bassin, "level": level, "per_page": PER_PAGE}
+        if days:
+            query["day"] = ",".join(days)
+        return Search(kind, urlencode(query),
+                      ("bassin_days" if days else "bassin",
+                       {"today": self.today, "level": _rank(level), "bassin": bassin,
+                        **({"days_mask": str(codes.to_mask(days, codes.DAYS))} if days else {})}))
+
+    def _soonest(self, kind: str, level: str, radius: float) -> Search:
+        rng = self.rng
         page = rng.randint(1, 5)
         kinds = rng.sample(codes.COURSE_KINDS, rng.randint(1, 3)) if rng.random() < 0.5 else []
         parts = rng.sample(codes.PARTS_OF_DAY, rng.randint(1, 2)) if rng.random() < 0.5 else []
@@ -239,3 +255,7 @@ class SearchMaker:
                        {"today": self.today, "offset": str((page - 1) * PER_PAGE),
                         **({"kinds": json.dumps(kinds)} if kinds else {}),
                         **({"parts_mask": str(codes.to_mask(parts, codes.PARTS_OF_DAY))} if parts else {})}))
+
+
+def _rank(level: str) -> str:
+    return str(codes.level_rank(level))
