@@ -4,21 +4,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from portal.db import insert_rows, utc_now
+from portal.db import utc_now
 from portal.extensions import db
 from portal.geo.gazetteer import Gazetteer
-from portal.offer import codes, history
+from portal.offer import history
 from portal.offer.checker import ValidationStopped
-from portal.offer.derived import derived_columns, index_courses, index_words, line_of, refresh_derived
+from portal.offer.derived import index_courses, refresh_derived
 from portal.offer.exchange import course_dict, operator_dict, site_dict
 from portal.offer.models import Course, Entry, Operator, Site
+from portal.offer.rows import NewCourse, course_columns, entry_columns, insert_courses
 from portal.offer.source import OfferSource, Outline, as_source
 from portal.offer.validation import MAX_PROBLEMS, DocumentValidator, StoredOwners
 
@@ -107,9 +107,10 @@ def import_offer(document: Any, gazetteer: Gazetteer, today: dt.date,
     been found; at the end, any error (or newer change) rolls every batch back."""
     reader = as_source(document)
     outline = reader.outline()
-    validator = DocumentValidator(gazetteer, _stored_owners(outline, new_courses), max_errors=max_errors)
+    owners = _stored_owners(outline, new_courses)
+    validator = DocumentValidator(gazetteer, owners, max_errors=max_errors)
     run = _ImportRun(gazetteer, today, progress, total=outline.courses, actor=actor, source=source,
-                     versions=(versions or {}) if keep_newer else None)
+                     owners=owners, versions=(versions or {}) if keep_newer else None)
     try:
         with db.session.no_autoflush:
             _read(validator, reader, outline.root, run)
@@ -161,6 +162,8 @@ def _stored_owners(outline: Outline, new_courses: Collection[str]) -> StoredOwne
             lambda refs: select(Operator.ref, Site.ref).join(Operator.sites).where(Operator.ref.in_(refs)),
             outline.operator_refs):
         owners.sites_of.setdefault(operator_ref, set()).add(site_ref)
+    owners.operators.update(ref for ref, _ in _pairs(
+        lambda refs: select(Operator.ref, Operator.id).where(Operator.ref.in_(refs)), outline.operator_refs))
     return owners
 
 
@@ -171,6 +174,12 @@ class _StoredOffer:
     operators: dict[str, Operator]
     sites: dict[str, Site]
     courses: dict[str, Course]
+
+    def known_to(self, owners: StoredOwners) -> bool:
+        """False when another save created one of these refs since the import read who owns them
+        (validated as new, it is not the import's to update)."""
+        return (set(self.operators) <= owners.operators and set(self.sites) <= set(owners.site_owner)
+                and set(self.courses) <= set(owners.course_owner))
 
     @classmethod
     def load(cls, operators: list[dict[str, Any]]) -> _StoredOffer:
@@ -187,8 +196,8 @@ class _ImportRun:
     would undo newer changes is not written, nor anything after it: ``newer`` lists them all."""
 
     def __init__(self, gazetteer: Gazetteer, today: dt.date, progress: Progress | None, total: int, *,
-                 actor: Any, source: str, versions: Mapping[str, int] | None) -> None:
-        self.gazetteer, self.today = gazetteer, today
+                 actor: Any, source: str, owners: StoredOwners, versions: Mapping[str, int] | None) -> None:
+        self.gazetteer, self.today, self.owners = gazetteer, today, owners
         self.actor, self.source, self.at = actor, source, utc_now()  # one moment for the whole history
         self.progress, self.total, self.done = progress, total, 0
         self.versions = versions
@@ -198,7 +207,7 @@ class _ImportRun:
         self.batch_courses = 0
         self.to_index: list[Course] = []
         self.changed: list[tuple[Course, dict[str, Any]]] = []
-        self.new: list[_NewCourse] = []
+        self.new: list[NewCourse] = []
 
     def add(self, index: int, operator: dict[str, Any]) -> None:
         self.batch.append((index, operator))
@@ -212,6 +221,8 @@ class _ImportRun:
         if not self.batch:
             return
         stored = _StoredOffer.load([operator for _, operator in self.batch])
+        if not stored.known_to(self.owners):
+            raise WriteConflict()
         if self.versions is not None:
             self.newer += newer_changes(self.batch, stored.courses, self.versions)
         if not self.newer:
@@ -219,7 +230,7 @@ class _ImportRun:
                 self.write_operator(operator, stored)
             db.session.flush()
             index_courses(self.to_index)
-            created = _insert_courses(self.new, self.today)
+            created = insert_courses(self.new, self.today)
             changes = [history.change_row(course.id, before, course_dict(course)) for course, before in self.changed]
             history.record(changes + [history.change_row(course_id, None, None) for course_id in created],
                            actor=self.actor, source=self.source, at=self.at)
@@ -247,7 +258,7 @@ class _ImportRun:
     def _write_course(self, data: dict[str, Any], operator: Operator, site: Site, stored: _StoredOffer) -> None:
         course = stored.courses.get(data["ref"])
         if course is None:
-            self.new.append(_NewCourse(data, operator, site))
+            self.new.append(NewCourse(data, operator, site))
             self.summary.courses.created += 1
         else:
             course, changed, before = _upsert_course(data, operator, site, course, self.today, self.summary)
@@ -336,33 +347,6 @@ def _upsert_site(data: dict, operator: Operator, site: Site | None, gazetteer: G
     return site, moved
 
 
-_COPIED = ("ref", "title", "kind", "level_note", "registration", "registration_note", "job_oriented", "description",
-           "hours_per_week", "cost_eur", "childcare", "requires_job_seeker_registration",
-           "requires_valid_residence_permit", "entry_test", "entry_mode", "status")
-
-
-def _course_columns(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    """A course's own columns from its exchange form (without its operator, site and entries)."""
-    columns = {key: data[key] for key in _COPIED}
-    columns.update(
-        level_min=codes.level_rank(data["level_min"]), level_max=codes.level_rank(data["level_max"]),
-        sectors_mask=codes.to_mask(data["sectors"], codes.SECTORS),
-        prepares_for_mask=codes.to_mask(data["prepares_for"], codes.PREPARES_FOR),
-        days_mask=codes.to_mask(data["days"], codes.DAYS),
-        parts_of_day_mask=codes.to_mask(data["parts_of_day"], codes.PARTS_OF_DAY),
-        audiences_mask=codes.to_mask(data["audiences"], codes.AUDIENCES),
-        active_from=_date(data["active_from"]), active_until=_date(data["active_until"]),
-        confirmed_at=_date(data["confirmed_at"]) or today,
-    )
-    return columns
-
-
-def _entry_columns(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"start": _date(entry["start"]), "end": _date(entry["end"]),
-             "registration_deadline": _date(entry["registration_deadline"]), "status": entry["status"]}
-            for entry in data["entries"]]
-
-
 def _upsert_course(data: dict, operator: Operator, site: Site, course: Course,
                    today: dt.date, summary: ImportSummary) -> tuple[Course, bool, dict]:
     """A stored course updated: the course, whether it changed, and what it was before."""
@@ -373,49 +357,12 @@ def _upsert_course(data: dict, operator: Operator, site: Site, course: Course,
     summary.courses.updated += 1
     course.entries.clear()
     course.site = site
-    for key, value in _course_columns(data, today).items():
+    for key, value in course_columns(data, today).items():
         setattr(course, key, value)
-    for entry in _entry_columns(data):
+    for entry in entry_columns(data):
         course.entries.append(Entry(**entry))
     refresh_derived(course, today)
     return course, True, current
-
-
-@dataclass
-class _NewCourse:
-    data: dict[str, Any]
-    operator: Operator
-    site: Site
-
-
-def _insert_courses(new: list[_NewCourse], today: dt.date) -> list[int]:
-    """Insert new courses (their operators and sites flushed) with their entries and words, by
-    Core statements: the ORM's unit of work costs more than the rest of the import. Returns their
-    ids, in order."""
-    course_table, entry_table = Course.__table__, Entry.__table__
-    rows, entries, words = [], [], []
-    shared: dict[tuple[int, int], list[str]] = {}  # the words of an operator's name and a site's locality
-    for course in new:
-        columns = _course_columns(course.data, today)
-        course_entries = _entry_columns(course.data)
-        derived = derived_columns(SimpleNamespace(**columns, entries=[SimpleNamespace(**e) for e in course_entries]),
-                                  today)
-        rows.append(dict(columns, **derived, operator_id=course.operator.id, site_id=course.site.id, version=1))
-        entries.append(course_entries)
-        key = (id(course.operator), id(course.site))
-        if key not in shared:
-            shared[key] = line_of(course.operator.name, course.site.locality)
-        words.append(list(dict.fromkeys(shared[key] + line_of(columns["title"], columns["description"]))))
-    ids = insert_rows(db.session.connection(), course_table, rows, ids_by="ref")
-    entry_rows = [dict(entry, course_id=course_id) for course_id, listed_entries in zip(ids, entries, strict=True)
-                  for entry in listed_entries]
-    insert_rows(db.session.connection(), entry_table, entry_rows)
-    index_words(dict(zip(ids, words, strict=True)))
-    return ids
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def export_offer() -> dict[str, Any]:

@@ -35,6 +35,11 @@ class Outline:
     course_refs: list[str] = field(default_factory=list)
     courses: int = 0  # course objects, for the progress report
 
+    def set_refs(self, found: dict[str, list[Any]]) -> None:
+        """The refs found, by kind ("operator_refs", …), normalised."""
+        self.operator_refs, self.site_refs, self.course_refs = (
+            _refs(found["operator_refs"]), _refs(found["site_refs"]), _refs(found["course_refs"]))
+
 
 class OfferSource(Protocol):
     def outline(self) -> Outline: ...
@@ -57,6 +62,11 @@ def _refs(values: list[Any]) -> list[str]:
     return [ref_key(value) for value in values if isinstance(value, str)]
 
 
+def _refs_of(items: Any) -> list[Any]:
+    """The ``ref`` of each object of a list (None where it has none)."""
+    return [item.get("ref") for item in listed(items) if isinstance(item, dict)]
+
+
 class DocumentSource:
     """A document already parsed (any JSON value: validation says what is wrong with it)."""
 
@@ -73,15 +83,13 @@ class DocumentSource:
         outline = Outline(root)
         found: dict[str, list[Any]] = {"operator_refs": [], "site_refs": [], "course_refs": []}
         for operator in listed(operators):
-            if not isinstance(operator, dict):
-                continue
-            found["operator_refs"].append(operator.get("ref"))
-            for key in ("sites", "courses"):
-                items = [item for item in listed(operator.get(key)) if isinstance(item, dict)]
-                found[f"{key[:-1]}_refs"].extend(item.get("ref") for item in items)
-                outline.courses += len(items) if key == "courses" else 0
-        outline.operator_refs, outline.site_refs, outline.course_refs = (
-            _refs(found["operator_refs"]), _refs(found["site_refs"]), _refs(found["course_refs"]))
+            if isinstance(operator, dict):
+                found["operator_refs"].append(operator.get("ref"))
+                found["site_refs"].extend(_refs_of(operator.get("sites")))
+                courses = _refs_of(operator.get("courses"))
+                found["course_refs"].extend(courses)
+                outline.courses += len(courses)
+        outline.set_refs(found)
         return outline
 
     def operators(self) -> Iterator[Any]:
@@ -96,6 +104,14 @@ _REF_PREFIXES = {
     "operators.item.courses.item.ref": "course_refs",
 }
 _INSIDE = frozenset(("map_key", "end_map", "end_array"))
+
+
+def _top_level(root: dict[str, Any], prefix: str, event: str, value: Any) -> None:
+    """Note a top-level key, and the value of "format" and "operators" as validation sees them."""
+    if prefix == "" and event == "map_key":
+        root[value] = None
+    elif prefix in ("operators", "format") and event not in _INSIDE:
+        root[prefix] = _shown_as(event, value)
 
 
 def _shown_as(event: str, value: Any) -> Any:
@@ -117,26 +133,23 @@ class FileSource:
             return self._guarded(lambda: self._outline(handle))
 
     def _outline(self, handle: BinaryIO) -> Outline:
-        outline = Outline({})
-        found: dict[str, list[Any]] = {"operator_refs": [], "site_refs": [], "course_refs": []}
         events = ijson.parse(handle, use_float=True)
-        prefix, event, value = next(events)
+        _, event, value = next(events)
         if event != "start_map":
-            outline.root = [] if event == "start_array" else value
             for _ in events:  # the rest must still be JSON
                 pass
-            return outline
+            return Outline([] if event == "start_array" else value)
+        outline = Outline({})
+        found: dict[str, list[Any]] = {"operator_refs": [], "site_refs": [], "course_refs": []}
         for prefix, event, value in events:
-            if prefix == "" and event == "map_key":
-                outline.root[value] = None
-            elif prefix in _REF_PREFIXES and event == "string":
-                found[_REF_PREFIXES[prefix]].append(value)
-            elif prefix == "operators.item.courses.item" and event == "start_map":
-                outline.courses += 1
-            elif prefix in ("operators", "format") and event not in _INSIDE:
-                outline.root[prefix] = _shown_as(event, value)
-        outline.operator_refs, outline.site_refs, outline.course_refs = (
-            _refs(found["operator_refs"]), _refs(found["site_refs"]), _refs(found["course_refs"]))
+            if prefix in _REF_PREFIXES:
+                if event == "string":
+                    found[_REF_PREFIXES[prefix]].append(value)
+            elif prefix == "operators.item.courses.item":
+                outline.courses += event == "start_map"
+            else:
+                _top_level(outline.root, prefix, event, value)
+        outline.set_refs(found)
         return outline
 
     def operators(self) -> Iterator[Any]:

@@ -39,6 +39,7 @@ class StoredOwners:
     site_owner: dict[str, str] = field(default_factory=dict)
     course_owner: dict[str, str] = field(default_factory=dict)
     sites_of: dict[str, set[str]] = field(default_factory=dict)
+    operators: set[str] = field(default_factory=set)  # the operator refs stored
 
 
 class OfferDocumentError(ValueError):

@@ -16,6 +16,7 @@ from portal.accounts.models import User
 from portal.bulk import files as bulk_files
 from portal.bulk import services as bulk_services
 from portal.extensions import db
+from portal.offer import services as offer_services
 from portal.offer.exchange import course_dict
 from portal.offer.models import Course, Operator
 from portal.offer.services import export_offer
@@ -86,6 +87,27 @@ def test_when_every_ref_tried_is_taken_the_form_says_so_and_keeps_the_input(oper
     page = parse(response.get_data(as_text=True))
     assert "were saved at the same moment: yours was not. Save again." in page.one(".error-summary").text
     assert page.one("input[name=title]")["value"] == "Conversation du soir"
+
+
+def test_a_ref_taken_after_the_import_read_its_owners_is_not_overwritten(operator_a, monkeypatch):
+    """The later window: another save commits the ref after the import asked who owns the
+    document's refs and before it writes them (the import writes in batches, loading each batch's
+    stored courses then): it is a conflict, so the form takes the next ref."""
+    read_owners, taken = offer_services._stored_owners, []
+
+    def stored_owners(outline, new_courses):
+        owners = read_owners(outline, new_courses)
+        if not taken:
+            taken.extend(new_courses)
+            take_ref_meanwhile(*new_courses)
+        return owners
+
+    monkeypatch.setattr(offer_services, "_stored_owners", stored_owners)
+    response = operator_a.post(NEW_COURSE, data=FORM)
+    assert response.status_code == 302
+    assert taken == ["op-a-conversation-du-soir"]
+    assert refs_like("op-a-conversation") == ["op-a-conversation-du-soir", "op-a-conversation-du-soir-2"]
+    assert stored("op-a-conversation-du-soir")["title"] == "Français oral débutant"  # the other save's, kept
 
 
 def test_two_saves_of_a_new_course_at_once_on_two_connections(app, backend, people, monkeypatch):
