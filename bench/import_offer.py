@@ -2,9 +2,9 @@
 """Import benchmark: ``flask offer import FILE`` of a generated regional offer (bench/search.py's
 synthetic_offer: 40 courses per operator, 4 sites each, real Walloon places), run as the admin
 runs it — a separate process — on a fresh database, timed, with the process's peak memory (its
-maximum resident set size, from GNU time). Three imports in a row: into an empty database (every
-course created), the same file again (every course unchanged), then a file where every title
-changed (every course updated). SQLite and PostgreSQL. Prints figures; asserts nothing.
+maximum resident set size, from GNU time: Debian's `time` package). Three imports in a row: into
+an empty database (every course created), the same file again (every course unchanged), then a
+file where every title changed (every course updated). SQLite and PostgreSQL. Prints figures; asserts nothing.
 
     .venv/bin/python bench/import_offer.py                        # 100k on sqlite + postgresql
     .venv/bin/python bench/import_offer.py --sizes 10000 --backends sqlite
