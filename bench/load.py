@@ -28,8 +28,10 @@ home page, the map's GeoJSON (per_page=100, as map.js asks), static assets, the 
 Measured per phase: offered and achieved rates, errors, late requests, p50/p95/p99/max latency,
 the generator's own CPU (getrusage of this process: user + sys, and % of one core), the server's
 CPU (gunicorn's master and workers, /proc/<pid>/stat, reaped workers included) and its workers' RSS
-(sum over the workers, /proc, sampled every 10 s), and how busy the whole machine was (/proc/stat).
-Prints tables; asserts nothing.
+(sum over the workers, /proc, sampled every 10 s), and how busy the whole machine was (/proc/stat);
+the latencies by kind of request and the p95 of each 10 s (soak: 60 s) window, to tell a slow
+stretch from a slow kind. Prints tables (and writes them as JSON in bench/results/load/); asserts
+nothing.
 
     .venv/bin/python bench/load.py --steady 50 --minutes 10        # 10 minutes at 50 req/s
     .venv/bin/python bench/load.py --ramp                           # 60 s steps: 50, 75, 100, …
@@ -368,6 +370,7 @@ class Phase:
     error_examples: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)  # ms, scheduled moment -> last byte, answered
     by_kind: dict[str, list[float]] = field(default_factory=dict)
+    moments: list[float] = field(default_factory=list)  # s since the start, scheduled, of each latency
     elapsed: float = 0.0  # first scheduled moment -> last answer
     generator_cpu: float = 0.0
     server_cpu: float = 0.0
@@ -434,6 +437,7 @@ async def run_phase(phase: Phase, port: int, master: int, traffic: Traffic, time
             phase.ok += 1
             ms = (now - when) * 1000
             phase.latencies.append(ms)
+            phase.moments.append(when - start)
             phase.by_kind.setdefault(kind, []).append(ms)
         else:
             phase.errors[problem] = phase.errors.get(problem, 0) + 1
@@ -508,6 +512,19 @@ def report_kinds(phase: Phase) -> None:
                   f"{percentile(values, 0.99):6.1f}")
 
 
+def report_windows(phase: Phase, seconds: float = 10) -> None:
+    """Slow stretches: the p95 of each window of ``seconds`` (by scheduled moment)."""
+    windows: dict[int, list[float]] = {}
+    for moment, ms in zip(phase.moments, phase.latencies, strict=True):
+        windows.setdefault(int(moment // seconds), []).append(ms)
+    p95s = sorted((percentile(values, 0.95), number) for number, values in windows.items())
+    slow = [(p95, number) for p95, number in p95s if p95 >= HOLD_P95_MS]
+    worst = ", ".join(f"{number * seconds:.0f} s: {p95:.0f}" for p95, number in sorted(slow, key=lambda w: w[1])[:20])
+    print(f"  {phase.name}: {len(slow)} of {len(windows)} windows of {seconds:.0f} s with p95 ≥ {HOLD_P95_MS:.0f} ms"
+          + (f" (start of window: p95 ms) {worst}" if slow else "")
+          + f"; median window p95 {statistics.median(p for p, _ in p95s):.0f} ms")
+
+
 def report_memory(phase: Phase, warm_up: float) -> None:
     rss = [mb for _, mb in phase.rss]
     if not rss:
@@ -553,6 +570,7 @@ async def bench(args: argparse.Namespace, port: int, master: int, traffic: Traff
                                 port, master, traffic, args.timeout)
         phases.append(phase)
         report_kinds(phase)
+        report_windows(phase)
         report_memory(phase, warm_up)
     if args.ramp:
         rate = args.ramp_start
@@ -574,12 +592,14 @@ async def bench(args: argparse.Namespace, port: int, master: int, traffic: Traff
         for phase in phases:
             if phase.name.startswith("ramp"):
                 report_kinds(phase)
+                report_windows(phase)
     if args.soak:
         print(f"soak: {args.minutes:g} min at {args.soak:g} req/s…", flush=True)
         phase = await run_phase(Phase(f"soak {args.soak:g}/s", args.soak, args.minutes * 60),
                                 port, master, traffic, args.timeout)
         phases.append(phase)
         report_kinds(phase)
+        report_windows(phase, 60)
         report_memory(phase, warm_up)
     return phases
 
