@@ -32,7 +32,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -48,7 +47,7 @@ import requests  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bench import datasette_twin  # noqa: E402
+from bench import datasette_twin, servers  # noqa: E402
 from bench.datasette_twin import KINDS_OF_SEARCH, TEXT, Search, SearchMaker  # noqa: E402
 from bench.search import TODAY, analyse, bench_app, offer_size, percentile, synthetic_offer  # noqa: E402
 from portal.config import _normalise_database_url  # noqa: E402
@@ -179,41 +178,12 @@ def ensure_datasette() -> Path:
     return executable
 
 
-def free_port() -> int:
-    with contextlib.closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serving(command: list, ready_path: str, env: dict | None = None, log: Path | None = None) -> Iterator[str]:
-    """Run a server (its own process group) until the block ends; yields its base URL."""
-    port = free_port()
-    command = [str(part).replace("{port}", str(port)) for part in command]
-    out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            if process.poll() is not None:
-                raise SystemExit(f"{command[0]} stopped (exit {process.returncode}); see {log}")
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(base + ready_path, timeout=5).status_code == 200:
-                    break
-            time.sleep(0.1)
-        else:
-            raise SystemExit(f"{command[0]} did not answer in 30 s; see {log}")
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if log:
-            out.close()
+    """Run a server until the block ends; yields its base URL."""
+    with servers.serving(command, lambda port, _: servers.answers(f"http://127.0.0.1:{port}{ready_path}"),
+                         env=env, log=log) as (port, _):
+        yield f"http://127.0.0.1:{port}"
 
 
 def portal_command(workers: int) -> list:

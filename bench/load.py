@@ -65,6 +65,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import servers  # noqa: E402
 from bench.datasette_twin import KINDS_OF_SEARCH, SearchMaker  # noqa: E402
 from bench.search import TODAY, bench_app, percentile, synthetic_offer  # noqa: E402
 
@@ -206,44 +207,23 @@ def redis_answers(url: str) -> bool:
         return False
 
 
-def free_port() -> int:
-    with contextlib.closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serving(env: dict, url: str, workers: int, redis: str) -> Iterator[tuple[int, int]]:
     """gunicorn as scripts/serve starts it; yields (port, master pid)."""
     if workers > 1 and redis.startswith("redis://127.0.0.1") and not redis_answers(redis):
         subprocess.run(["bash", "-c", "source scripts/_redis.sh && ensure_redis"], cwd=ROOT, check=True)
-    port = free_port()
+    port = servers.free_port()
     env = {**env, "DATABASE_URL": url, "RATELIMIT_STORAGE_URI": redis, "PUBLIC_URL": f"http://127.0.0.1:{port}"}
-    log = open(RESULTS / "gunicorn.log", "w")  # noqa: SIM115 - closed below
+
+    def ready(port: int, process: subprocess.Popen) -> bool:
+        return servers.answers(f"http://127.0.0.1:{port}/healthz") and len(worker_pids(process.pid)) == workers
+
     # As scripts/serve: gunicorn reads gunicorn.conf.py from the repository's folder.
-    process = subprocess.Popen([str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-                                "--access-logfile", str(RESULTS / "access.log"), "wsgi:app"],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        for _ in range(300):
-            if process.poll() is not None:
-                raise SystemExit(f"gunicorn stopped (exit {process.returncode}); see {RESULTS / 'gunicorn.log'}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
-                    if answer.status == 200 and len(worker_pids(process.pid)) == workers:
-                        break
-            time.sleep(0.1)
-        else:
-            raise SystemExit("gunicorn did not answer in 30 s")
+    command = [str(GUNICORN), "--workers", str(workers), "--bind", "127.0.0.1:{port}",
+               "--access-logfile", str(RESULTS / "access.log"), "wsgi:app"]
+    with servers.serving(command, ready, env=env, log=RESULTS / "gunicorn.log", port=port,
+                         stop_seconds=20) as (_, process):
         yield port, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def _stat(pid: int) -> list[str]:
