@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from portal.db import insert_rows
 from portal.extensions import db
@@ -91,6 +91,49 @@ def index_words(wanted: dict[int, list[str]]) -> None:
     insert_rows(db.session.connection(), CourseWord.__table__, rows)
     insert_rows(db.session.connection(), CourseText.__table__,
                 [{"course_id": course_id, "words": " ".join(words)} for course_id, words in wanted.items()])
+
+
+def reindex_words(wanted: dict[int, list[str]]) -> None:
+    """``index_words`` for courses indexed already, writing only what changed: the words a course
+    lost or gained, its line when it differs (a changed course keeps most of its words)."""
+    stored = _stored_lines(list(wanted))
+    index_words({course_id: words for course_id, words in wanted.items() if course_id not in stored})
+    lines = {course_id: " ".join(words) for course_id, words in wanted.items()
+             if course_id in stored and stored[course_id] != " ".join(words)}
+    lost, gained = [], []
+    for course_id in lines:
+        before, after = set(stored[course_id].split()), set(wanted[course_id])
+        lost += [(course_id, word) for word in before - after]
+        gained += [(course_id, word) for word in after - before]
+    _rewrite_words(lines, lost, gained)
+
+
+def _rewrite_words(lines: dict[int, str], lost: list[tuple[int, str]], gained: list[tuple[int, str]]) -> None:
+    """Courses' new index lines, and the (course id, word) pairs they lost and gained."""
+    vocabulary = _word_ids({word for _, word in lost + gained})
+    table = CourseWord.__table__
+    if lost:
+        db.session.execute(table.delete().where(table.c.word_id == bindparam("lost_word"),
+                                                table.c.course_id == bindparam("lost_course")),
+                           [{"lost_word": vocabulary[word], "lost_course": course_id} for course_id, word in lost])
+    insert_rows(db.session.connection(), table, sorted(
+        ({"word_id": vocabulary[word], "course_id": course_id} for course_id, word in gained),
+        key=lambda row: (row["word_id"], row["course_id"])))
+    changed = list(lines)
+    for start in range(0, len(changed), 500):
+        db.session.execute(CourseText.__table__.delete().where(
+            CourseText.__table__.c.course_id.in_(changed[start:start + 500])))
+    insert_rows(db.session.connection(), CourseText.__table__,
+                [{"course_id": course_id, "words": line} for course_id, line in lines.items()])
+
+
+def _stored_lines(course_ids: list[int]) -> dict[int, str]:
+    """The index lines (CourseText) of these courses, by id (a course without one has none)."""
+    lines: dict[int, str] = {}
+    for start in range(0, len(course_ids), 500):
+        lines.update(db.session.execute(select(CourseText.course_id, CourseText.words)
+                                        .where(CourseText.course_id.in_(course_ids[start:start + 500]))).all())
+    return lines
 
 
 def _word_ids(words: set[str]) -> dict[str, int]:

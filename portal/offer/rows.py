@@ -1,6 +1,6 @@
-"""A course's rows as the import writes them: its columns from its exchange form (the ORM's updates
-and the Core inserts share them), and the Core insert of new courses with their entries and words
-(the ORM's unit of work cost more than the rest of a large import)."""
+"""A course's rows as the import writes them: its columns from its exchange form, the Core insert of
+new courses and the Core update of changed ones, with their entries and words (the ORM's unit of
+work cost more than the rest of a large import)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy.orm.exc import StaleDataError
+
 from portal.db import insert_rows
 from portal.extensions import db
-from portal.offer import codes
-from portal.offer.derived import derived_columns, index_words, line_of
+from portal.offer import codes, history
+from portal.offer.derived import derived_columns, index_words, line_of, reindex_words
 from portal.offer.models import Course, Entry, Operator, Site
 
 _COPIED = ("ref", "title", "kind", "level_note", "registration", "registration_note", "job_oriented", "description",
@@ -41,11 +44,27 @@ def entry_columns(data: dict[str, Any]) -> list[dict[str, Any]]:
             for entry in data["entries"]]
 
 
+def course_row(data: dict[str, Any], today: dt.date) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A course's columns with its derived ones (without its operator and site), and its entries."""
+    columns = course_columns(data, today)
+    entries = entry_columns(data)
+    derived = derived_columns(SimpleNamespace(**columns, entries=[SimpleNamespace(**e) for e in entries]), today)
+    return dict(columns, **derived), entries
+
+
 @dataclass
 class NewCourse:
     data: dict[str, Any]
     operator: Operator
     site: Site
+
+
+@dataclass
+class ChangedCourse:
+    data: dict[str, Any]  # as the document has it
+    course: Course  # as loaded: its version is the one the update expects
+    site: Site
+    before: dict[str, Any]  # its exchange form before the import
 
 
 def insert_courses(new: list[NewCourse], today: dt.date) -> list[int]:
@@ -56,11 +75,8 @@ def insert_courses(new: list[NewCourse], today: dt.date) -> list[int]:
     rows, entries, words = [], [], []
     shared: dict[tuple[int, int], list[str]] = {}  # the words of an operator's name and a site's locality
     for course in new:
-        columns = course_columns(course.data, today)
-        course_entries = entry_columns(course.data)
-        derived = derived_columns(SimpleNamespace(**columns, entries=[SimpleNamespace(**e) for e in course_entries]),
-                                  today)
-        rows.append(dict(columns, **derived, operator_id=course.operator.id, site_id=course.site.id, version=1))
+        columns, course_entries = course_row(course.data, today)
+        rows.append(dict(columns, operator_id=course.operator.id, site_id=course.site.id, version=1))
         entries.append(course_entries)
         key = (id(course.operator), id(course.site))
         if key not in shared:
@@ -72,6 +88,56 @@ def insert_courses(new: list[NewCourse], today: dt.date) -> list[int]:
     insert_rows(db.session.connection(), entry_table, entry_rows)
     index_words(dict(zip(ids, words, strict=True)))
     return ids
+
+
+def update_courses(changed: list[ChangedCourse], today: dt.date) -> list[tuple[int, str, dict[str, Any]]]:
+    """Update changed courses (their sites flushed) by Core statements, as the ORM did: a row is
+    written only if its version is still the one loaded, which is then incremented (another save
+    since raises StaleDataError, the ORM's own error); its entries replaced when they changed, its
+    words re-indexed. Returns their history rows (history.change_row). The loaded Course objects
+    are expired, their replaced entries forgotten: nothing stale stays in the session."""
+    if not changed:
+        return []
+    rows, entries, words, changes = [], [], {}, []
+    replaced: set[int] = set()
+    for item in changed:
+        course_id = item.course.id
+        columns, course_entries = course_row(item.data, today)
+        rows.append(dict(columns, site_id=item.site.id, stored_id=course_id, stored_version=item.course.version))
+        after = dict(item.data, confirmed_at=columns["confirmed_at"].isoformat())
+        if after["entries"] != item.before["entries"]:
+            replaced.add(course_id)
+            entries += [dict(entry, course_id=course_id) for entry in course_entries]
+        words[course_id] = line_of(item.course.operator.name, item.site.locality, columns["title"],
+                                   columns["description"])
+        changes.append(history.change_row(course_id, item.before, after))
+    _update_versioned(rows)
+    _replace_entries(sorted(replaced), entries)
+    reindex_words(words)
+    for item in changed:
+        if item.course.id in replaced:
+            for entry in item.course.entries:
+                db.session.expunge(entry)
+        db.session.expire(item.course)
+    return changes
+
+
+def _update_versioned(rows: list[dict[str, Any]]) -> None:
+    table = Course.__table__
+    statement = (table.update()
+                 .where(table.c.id == bindparam("stored_id"), table.c.version == bindparam("stored_version"))
+                 .values(version=table.c.version + 1))
+    matched = db.session.connection().execute(statement, rows).rowcount
+    if matched != len(rows):
+        raise StaleDataError(f"UPDATE statement on table 'course' expected to update {len(rows)} row(s); "
+                             f"{matched} were matched.")
+
+
+def _replace_entries(course_ids: list[int], entries: list[dict[str, Any]]) -> None:
+    table = Entry.__table__
+    for start in range(0, len(course_ids), 500):
+        db.session.execute(table.delete().where(table.c.course_id.in_(course_ids[start:start + 500])))
+    insert_rows(db.session.connection(), table, entries)
 
 
 def _date(value: str | None) -> dt.date | None:

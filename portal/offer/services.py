@@ -17,8 +17,8 @@ from portal.offer import history
 from portal.offer.checker import ValidationStopped
 from portal.offer.derived import index_courses, refresh_derived
 from portal.offer.exchange import course_dict, operator_dict, site_dict
-from portal.offer.models import Course, Entry, Operator, Site
-from portal.offer.rows import NewCourse, course_columns, entry_columns, insert_courses
+from portal.offer.models import Course, Operator, Site
+from portal.offer.rows import ChangedCourse, NewCourse, insert_courses, update_courses
 from portal.offer.source import OfferSource, Outline, as_source
 from portal.offer.validation import MAX_PROBLEMS, DocumentValidator, StoredOwners
 
@@ -206,7 +206,7 @@ class _ImportRun:
         self.batch: list[tuple[int, dict[str, Any]]] = []
         self.batch_courses = 0
         self.to_index: list[Course] = []
-        self.changed: list[tuple[Course, dict[str, Any]]] = []
+        self.changed: list[ChangedCourse] = []
         self.new: list[NewCourse] = []
 
     def add(self, index: int, operator: dict[str, Any]) -> None:
@@ -230,8 +230,8 @@ class _ImportRun:
                 self.write_operator(operator, stored)
             db.session.flush()
             index_courses(self.to_index)
+            changes = update_courses(self.changed, self.today)
             created = insert_courses(self.new, self.today)
-            changes = [history.change_row(course.id, before, course_dict(course)) for course, before in self.changed]
             history.record(changes + [history.change_row(course_id, None, None) for course_id in created],
                            actor=self.actor, source=self.source, at=self.at)
         self.batch, self.batch_courses, self.to_index, self.changed, self.new = [], 0, [], [], []
@@ -246,28 +246,40 @@ class _ImportRun:
             if moved:
                 moved_sites.add(site.ref)
         own_sites = {site.ref: site for site in operator.sites}
-        for course_data in data["courses"]:
-            self._write_course(course_data, operator, own_sites[course_data["site"]], stored)
+        changed = {self._write_course(course_data, operator, own_sites[course_data["site"]], stored)
+                   for course_data in data["courses"]}
         if renamed or moved_sites:
-            # The operator's name and the sites' localities are words of its courses.
-            for course in operator.courses:
-                if renamed or course.site.ref in moved_sites:
-                    refresh_derived(course, self.today)
-                    self.to_index.append(course)
+            self._refresh_words(operator, renamed, moved_sites, changed)
 
-    def _write_course(self, data: dict[str, Any], operator: Operator, site: Site, stored: _StoredOffer) -> None:
-        course = stored.courses.get(data["ref"])
+    def _refresh_words(self, operator: Operator, renamed: bool, moved_sites: set[str],
+                       changed: set[str | None]) -> None:
+        """The operator's name and the sites' localities are words of its courses: refresh those of
+        its courses the document leaves as they are (update_courses writes the changed ones')."""
+        for course in operator.courses:
+            if course.ref not in changed and (renamed or course.site.ref in moved_sites):
+                refresh_derived(course, self.today)
+                self.to_index.append(course)
+
+    def _write_course(self, data: dict[str, Any], operator: Operator, site: Site,
+                      stored: _StoredOffer) -> str | None:
+        """Count a course of the document as created, updated or unchanged, and keep it for the
+        batch's writes when it must be written. Returns its ref when it is a changed stored course."""
+        course, changed = stored.courses.get(data["ref"]), None
         if course is None:
             self.new.append(NewCourse(data, operator, site))
             self.summary.courses.created += 1
         else:
-            course, changed, before = _upsert_course(data, operator, site, course, self.today, self.summary)
-            if changed:
-                self.to_index.append(course)
-                self.changed.append((course, before))
+            before = course_dict(course)
+            if _incoming(data, before) == before:
+                self.summary.courses.unchanged += 1
+            else:
+                self.changed.append(ChangedCourse(data, course, site, before))
+                self.summary.courses.updated += 1
+                changed = course.ref
         self.done += 1
         if self.progress and (self.done % 1000 == 0 or self.done == self.total):
             self.progress(self.done, self.total)
+        return changed
 
 
 def newer_changes(operators: Iterable[tuple[int, dict[str, Any]]], courses: Mapping[str, Course],
@@ -345,24 +357,6 @@ def _upsert_site(data: dict, operator: Operator, site: Site | None, gazetteer: G
         lat, lon = gazetteer.site_point(data["postal_code"], data["locality"])
         site.lat, site.lon, site.coordinates_given = round(lat, 6), round(lon, 6), False
     return site, moved
-
-
-def _upsert_course(data: dict, operator: Operator, site: Site, course: Course,
-                   today: dt.date, summary: ImportSummary) -> tuple[Course, bool, dict]:
-    """A stored course updated: the course, whether it changed, and what it was before."""
-    current = course_dict(course)
-    if _incoming(data, current) == current:
-        summary.courses.unchanged += 1
-        return course, False, current
-    summary.courses.updated += 1
-    course.entries.clear()
-    course.site = site
-    for key, value in course_columns(data, today).items():
-        setattr(course, key, value)
-    for entry in entry_columns(data):
-        course.entries.append(Entry(**entry))
-    refresh_derived(course, today)
-    return course, True, current
 
 
 def export_offer() -> dict[str, Any]:

@@ -10,7 +10,7 @@ import re
 import threading
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from portal.accounts.models import User
 from portal.bulk import files as bulk_files
@@ -241,6 +241,32 @@ def test_an_old_export_does_not_undo_later_form_edits(operator_a, fmt):
     response = upload(operator_a, IMPORT_A, f"cours.{fmt}", exported, overwrite=True)
     assert response.status_code == 302
     assert stored("course-a")["title"] == "Français oral débutant"
+
+
+def test_a_course_saved_between_the_imports_read_and_its_write_is_a_clear_refusal(operator_a, monkeypatch):
+    """The import writes a changed course only if its version is still the one it read (one UPDATE
+    with the version in its WHERE): a save in between is a conflict, nothing of the file is saved."""
+    load = offer_services._StoredOffer.load
+
+    def load_then_save(operators):
+        found = load(operators)
+        table = Course.__table__
+        with db.engine.begin() as connection:
+            connection.execute(update(table).where(table.c.ref == "course-a")
+                               .values(title="Sauvé entre-temps", version=table.c.version + 1))
+        return found
+
+    monkeypatch.setattr(offer_services._StoredOffer, "load", load_then_save)
+    changes = history_count()
+    content = (HEADER + "\ncourse-a,site-a,Par fichier,fle,A1,A2,rolling,,,,"
+               "\ncourse-fixed,site-a,Aussi,fle,A1,A2,rolling,,,,")
+    response = upload(operator_a, IMPORT_A, "cours.csv", content)
+    assert response.status_code == 409
+    assert [text for _row, _column, text in problems_of(response)] == [
+        "Someone saved some of the same courses at the same moment: nothing was saved from this file. Look at "
+        "your courses, then import it again."]
+    assert stored("course-a")["title"] == "Sauvé entre-temps" and stored("course-fixed")["title"] == "=Soir (formule)"
+    assert history_count() == changes
 
 
 def test_a_new_export_of_the_changed_course_imports(operator_a):
