@@ -37,6 +37,9 @@ class Config:
     # A statement of a public request (pages, API, GeoJSON) running longer than this (ms) is
     # stopped and the request answers 503 with Retry-After; 0: no limit. Not for signed-in pages.
     PUBLIC_QUERY_TIMEOUT_MS = int(os.environ.get("PUBLIC_QUERY_TIMEOUT_MS", "3000"))
+    # Each worker searches an in-memory copy of the published offer (portal.search.memory),
+    # rebuilt when the offer changes; "0": every search goes to the database (as searches with q do).
+    SEARCH_MEMORY_INDEX = os.environ.get("SEARCH_MEMORY_INDEX", "1") != "0"
     # Seconds the cadastre's figures of an area are kept by a worker (0: counted at every request).
     CADASTRE_CACHE_SECONDS = int(os.environ.get("CADASTRE_CACHE_SECONDS", "300"))
     # Sessions exist only for signed-in users (the public gets no cookie).

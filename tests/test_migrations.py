@@ -133,3 +133,33 @@ def test_course_text_migration_writes_the_line_the_import_writes(empty_database_
         assert dict(db.session.execute(select(CourseText.course_id, CourseText.words)).all()) == imported
         db.session.remove()
         db.engine.dispose()
+
+
+def test_offer_generation_triggers_come_and_go_with_their_migration(empty_database_url):
+    """0017: after upgrade every committed change of a watched table gives a new generation;
+    after downgrade the triggers are gone with the table (writes still work)."""
+    from portal.offer.generation import current_generation
+    from tests import factories as f
+
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        assert current_generation() is None
+        f.load(f.document(f.operator("op-a", courses=[f.course(
+            "c1", entry_mode="fixed", entries=[{"start": "2026-12-07", "status": "open"}])])))
+        seen = {current_generation()}
+        for statement in ("UPDATE course SET title = 'Autre'", "UPDATE entry SET status = 'full'",
+                          "UPDATE site SET lat = 50.1", "UPDATE operator SET name = 'B'",
+                          "INSERT INTO search_state (id, next_start_on) VALUES (99, NULL)"):
+            db.session.execute(text(statement))
+            db.session.commit()
+            seen.add(current_generation())
+        assert None not in seen and len(seen) == 6
+        db.session.remove()
+        downgrade(directory=MIGRATIONS, revision="0016_word_index_keys")
+        with db.engine.begin() as connection:
+            assert "offer_generation" not in inspect(connection).get_table_names()
+            connection.execute(text("UPDATE course SET title = 'Encore'"))
+        upgrade(directory=MIGRATIONS)
+        db.session.remove()
+        db.engine.dispose()

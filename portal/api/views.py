@@ -33,7 +33,7 @@ def _search():
                                 extra_parameters=EXTRA_PARAMETERS)
     except InvalidFilters as exc:
         return None, filter_error_response(exc.first)
-    return search_courses(filters), None
+    return search_courses(filters, cards=True), None
 
 
 @bp.get("/courses")

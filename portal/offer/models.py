@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -88,7 +88,40 @@ class Site(db.Model):
     courses: Mapped[list[Course]] = relationship(back_populates="site")
 
 
-class Course(db.Model):
+class CourseCodes:
+    """The code lists of a course, read from its masks and level ranks (Course, and the search's
+    light copies of courses, portal.search.cards): level_min, level_max and the *_mask columns."""
+
+    @property
+    def level_min_code(self) -> str:
+        return codes.LEVELS[self.level_min]
+
+    @property
+    def level_max_code(self) -> str:
+        return codes.LEVELS[self.level_max]
+
+    @property
+    def sectors(self) -> list[str]:
+        return codes.from_mask(self.sectors_mask, codes.SECTORS)
+
+    @property
+    def prepares_for(self) -> list[str]:
+        return codes.from_mask(self.prepares_for_mask, codes.PREPARES_FOR)
+
+    @property
+    def days(self) -> list[str]:
+        return codes.from_mask(self.days_mask, codes.DAYS)
+
+    @property
+    def parts_of_day(self) -> list[str]:
+        return codes.from_mask(self.parts_of_day_mask, codes.PARTS_OF_DAY)
+
+    @property
+    def audiences(self) -> list[str]:
+        return codes.from_mask(self.audiences_mask, codes.AUDIENCES)
+
+
+class Course(CourseCodes, db.Model):
     __tablename__ = "course"
     __table_args__ = (
         # These cover the cheap filters (and the ids and sites that joins need), so that
@@ -149,34 +182,6 @@ class Course(db.Model):
         cascade="all, delete-orphan",
     )
 
-    @property
-    def level_min_code(self) -> str:
-        return codes.LEVELS[self.level_min]
-
-    @property
-    def level_max_code(self) -> str:
-        return codes.LEVELS[self.level_max]
-
-    @property
-    def sectors(self) -> list[str]:
-        return codes.from_mask(self.sectors_mask, codes.SECTORS)
-
-    @property
-    def prepares_for(self) -> list[str]:
-        return codes.from_mask(self.prepares_for_mask, codes.PREPARES_FOR)
-
-    @property
-    def days(self) -> list[str]:
-        return codes.from_mask(self.days_mask, codes.DAYS)
-
-    @property
-    def parts_of_day(self) -> list[str]:
-        return codes.from_mask(self.parts_of_day_mask, codes.PARTS_OF_DAY)
-
-    @property
-    def audiences(self) -> list[str]:
-        return codes.from_mask(self.audiences_mask, codes.AUDIENCES)
-
 
 class SearchState(db.Model):
     """One row: the day for which every Course.next_start was computed."""
@@ -235,3 +240,27 @@ class CourseText(db.Model):
                                            primary_key=True, autoincrement=False)
     # C collation: LIKE compares bytes (the words are folded already), which is also the fastest.
     words: Mapped[str] = mapped_column(Text().with_variant(Text(collation="C"), "postgresql"))
+
+
+# -- the offer's generation: what tells each worker's search index that the offer changed -------
+class OfferGeneration(db.Model):
+    """One row (id 1) whose value changes with every committed change of the offer's searchable
+    tables; written only by database triggers (``portal.offer.generation``)."""
+
+    __tablename__ = "offer_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class OfferChangeMark(db.Model):
+    """PostgreSQL: a transaction that changed the offer, until it commits (then its deferred
+    trigger bumps OfferGeneration and deletes the mark). Unused on SQLite."""
+
+    __tablename__ = "offer_change_mark"
+
+    txid: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+
+# Its triggers come with create_all as with the migrations (it imports nothing from here).
+from portal.offer import generation as _generation  # noqa: E402,F401

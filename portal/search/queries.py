@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Numeric, cast, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
@@ -26,6 +27,7 @@ from portal.offer.derived import next_starts_are_current
 from portal.offer.models import NO_NEXT_START, Course, Site
 from portal.offer.sql_rules import can_start_condition, next_entry_sql, visible_condition
 from portal.search.filters import CourseFilters
+from portal.search.memory import offer_index
 from portal.search.words import match_words
 
 # From this many matches on, the first pages are read along the sort index (see search_courses).
@@ -143,6 +145,8 @@ def _within(place: Place, radius_km: float, distance: ColumnElement[float]) -> l
 
 def count_courses(filters: CourseFilters, conditions: list | None = None) -> int:
     """How many visible courses match (the radius included, pagination ignored)."""
+    if conditions is None and _in_memory(filters):
+        return len(offer_index().matches(filters))
     if conditions is None:
         conditions = _conditions(filters, match_words(filters.words).condition if filters.words else None)
     conditions = list(conditions)
@@ -155,12 +159,29 @@ def count_courses(filters: CourseFilters, conditions: list | None = None) -> int
     return db.session.scalar(query) or 0
 
 
+def _in_memory(filters: CourseFilters) -> bool:
+    """The worker's in-memory index answers every search but those with q (the word index is
+    in the database only), unless SEARCH_MEMORY_INDEX is off (the tests compare both roads)."""
+    return not filters.words and current_app.config["SEARCH_MEMORY_INDEX"]
+
+
 def _needs_site(filters: CourseFilters) -> bool:
     return filters.bassin is not None or (filters.place is not None and filters.radius_km is not None)
 
 
-def search_courses(filters: CourseFilters) -> SearchResults:
-    """One page of visible courses matching ``filters``, sorted, with distance and next entry."""
+def search_courses(filters: CourseFilters, *, cards: bool = False) -> SearchResults:
+    """One page of visible courses matching ``filters``, sorted, with distance and next entry.
+    ``cards``: the hits may hold light copies of the courses (portal.search.cards: what the
+    API shows) rather than ORM objects, when the in-memory index answers."""
+    if _in_memory(filters):
+        index = offer_index()
+        rows = index.matches(filters)
+        ids = index.page(filters, rows)
+        if cards:
+            hits = [describe(card, filters.today, filters.place) for card in index.cards_of(ids)]  # type: ignore[arg-type]
+        else:
+            hits = _hits(filters, ids)
+        return SearchResults(filters, len(rows), hits)
     text = match_words(filters.words) if filters.words else None
     conditions = _conditions(filters, text.condition if text else None)
     order, walkable = _sort_order(filters)

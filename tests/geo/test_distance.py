@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 from geopy.distance import great_circle
 
-from portal.geo.distance import bounding_box, distance_km
+import random
+
+from portal.geo.distance import bounding_box, distance_km, great_circle_km
 
 NAMUR = (50.4669, 4.8675)
 LIEGE = (50.6337, 5.5675)
@@ -23,6 +25,17 @@ def test_namur_liege_is_geopy_great_circle_rounded():
 @pytest.mark.parametrize("a, b", [(NAMUR, ARLON), (TOURNAI, LIEGE), (ARLON, TOURNAI)])
 def test_distance_matches_geopy(a, b):
     assert distance_km(*a, *b) == round(great_circle(a, b).km, 1)
+
+
+def test_great_circle_km_is_geopy_to_the_last_bit():
+    """Not close: equal, so that a distance rounds to the same 0.1 km as geopy's everywhere."""
+    rng = random.Random(7)
+    for _ in range(20000):
+        a = (rng.uniform(-89.9, 89.9), rng.uniform(-179.9, 179.9))
+        b = (a[0] + rng.uniform(-3, 3), a[1] + rng.uniform(-3, 3)) if rng.random() < 0.8 else \
+            (rng.uniform(-89.9, 89.9), rng.uniform(-179.9, 179.9))
+        b = (max(-90.0, min(90.0, b[0])), max(-180.0, min(180.0, b[1])))
+        assert great_circle_km(*a, *b) == great_circle(a, b).km, (a, b)
 
 
 def test_distance_is_symmetric_and_zero_on_same_point():

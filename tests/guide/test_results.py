@@ -181,21 +181,29 @@ def test_an_empty_offer_still_ends_on_the_results_page(client, app_context):
     assert doc.one("#results-title").text == "No course found"
 
 
-def test_the_widening_costs_a_few_queries(client, app, app_context):
+@pytest.mark.parametrize("road", ["sql", "memory"])
+def test_the_widening_costs_a_few_queries(client, app, app_context, road, monkeypatch):
     """Nothing found anywhere, whatever was wished: one count per set of wishes (8) at the widest
-    distance, then the 3 counts without a distance."""
+    distance, then the 3 counts without a distance. In memory (portal.search.memory) each count
+    reads only the offer's generation, and the offer is loaded once (3 statements)."""
+    monkeypatch.setitem(app.config, "SEARCH_MEMORY_INDEX", road == "memory")
     statements = []
 
     def record(*args):
-        statements.append(args[2])
+        statements.append(args[2].lower().lstrip())
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
         finish(client, goal="job")
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
-    assert len(statements) == 8 + 3, statements
-    assert all(statement.lower().lstrip().startswith("select count(") for statement in statements)
+    if road == "sql":
+        assert len(statements) == 8 + 3, statements
+        assert all(statement.startswith("select count(") for statement in statements)
+    else:
+        generations = [statement for statement in statements if "offer_generation" in statement]
+        assert len(generations) == 8 + 3 and len(statements) <= 8 + 3 + 3, statements
+        assert not any(statement.startswith("select count(") for statement in statements)
 
 
 def test_the_distance_is_the_first_that_finds_a_course(client, app_context):
