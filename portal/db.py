@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import JSON, Integer, MetaData, Table, event, text
+from sqlalchemy import JSON, Column, Integer, MetaData, Table, bindparam, event, text
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
@@ -69,6 +69,44 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict], *, ids_b
         rows = [dict(row, id=row_id) for row, row_id in zip(rows, ids, strict=True)]
     _copy(connection, table, rows)
     return ids
+
+
+def update_rows(connection: Connection, table: Table, rows: list[dict], *, where: tuple[str, ...],
+                increment: str | None = None) -> int:
+    """Update many rows in the connection's transaction: each dict holds the same keys, the new
+    values of columns, and ``stored_<column>`` for each column of ``where`` (the row is updated only
+    if it still holds these values); ``increment``: a column set to itself + 1. Returns the number
+    of rows updated. PostgreSQL: the rows are COPYed into a temporary table, then one UPDATE … FROM
+    (psycopg's executemany sends a statement a row, each firing the table's statement triggers);
+    SQLite: executemany."""
+    if not rows:
+        return 0
+    values = [name for name in rows[0] if not name.startswith("stored_")]
+    if connection.dialect.name == "postgresql":
+        return _update_from_copy(connection, table, rows, values, where, increment)
+    statement = table.update().where(*(table.c[name] == bindparam(f"stored_{name}") for name in where))
+    if increment is not None:
+        statement = statement.values({increment: table.c[increment] + 1})
+    return connection.execute(statement, rows).rowcount
+
+
+def _update_from_copy(connection: Connection, table: Table, rows: list[dict], values: list[str],
+                      where: tuple[str, ...], increment: str | None) -> int:
+    quote = connection.dialect.identifier_preparer.quote
+    target, staged = quote(table.name), f"staged_{table.name}"
+    # Created once a transaction (batches reuse it), without the table's constraints.
+    connection.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {staged} ON COMMIT DROP AS "
+                               f"SELECT * FROM {target} WITH NO DATA")
+    connection.exec_driver_sql(f"TRUNCATE {staged}")
+    staged_table = Table(staged, MetaData(), *(Column(name, table.c[name].type) for name in values + list(where)))
+    _copy(connection, staged_table, [{**{name: row[name] for name in values},
+                                      **{name: row[f"stored_{name}"] for name in where}} for row in rows])
+    assignments = [f"{quote(name)} = s.{quote(name)}" for name in values]
+    if increment is not None:
+        assignments.append(f"{quote(increment)} = {target}.{quote(increment)} + 1")
+    matched = " AND ".join(f"{target}.{quote(name)} = s.{quote(name)}" for name in where)
+    return connection.exec_driver_sql(
+        f"UPDATE {target} SET {', '.join(assignments)} FROM {staged} AS s WHERE {matched}").rowcount
 
 
 def _sqlite_insert(connection: Connection, table: Table, rows: list[dict], ids_by: str | None) -> list[int]:

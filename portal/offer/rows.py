@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.db import insert_rows
+from portal.db import insert_rows, update_rows
 from portal.extensions import db
 from portal.offer import codes, history
 from portal.offer.derived import derived_columns, index_words, line_of, reindex_words
@@ -63,8 +62,28 @@ class NewCourse:
 class ChangedCourse:
     data: dict[str, Any]  # as the document has it
     course: Course  # as loaded: its version is the one the update expects
+    operator: Operator
     site: Site
     before: dict[str, Any]  # its exchange form before the import
+
+
+class _Words:
+    """The index words of courses (derived.words_of), an operator's name and a site's locality
+    folded once for all their courses."""
+
+    def __init__(self) -> None:
+        self.shared: dict[tuple[int, int], list[str]] = {}
+
+    def of(self, operator: Operator, site: Site, columns: dict[str, Any]) -> list[str]:
+        key = (id(operator), id(site))
+        if key not in self.shared:
+            self.shared[key] = line_of(operator.name, site.locality)
+        return list(dict.fromkeys(self.shared[key] + line_of(columns["title"], columns["description"])))
+
+
+# What update_courses writes of a loaded Course (expiring them by name spares the ORM the walk
+# through related objects that a whole expire makes).
+_WRITTEN = [column.key for column in Course.__mapper__.column_attrs if column.key != "id"] + ["site", "entries"]
 
 
 def insert_courses(new: list[NewCourse], today: dt.date) -> list[int]:
@@ -72,16 +91,12 @@ def insert_courses(new: list[NewCourse], today: dt.date) -> list[int]:
     Core statements: the ORM's unit of work costs more than the rest of the import. Returns their
     ids, in order."""
     course_table, entry_table = Course.__table__, Entry.__table__
-    rows, entries, words = [], [], []
-    shared: dict[tuple[int, int], list[str]] = {}  # the words of an operator's name and a site's locality
+    rows, entries, words, words_of = [], [], [], _Words()
     for course in new:
         columns, course_entries = course_row(course.data, today)
         rows.append(dict(columns, operator_id=course.operator.id, site_id=course.site.id, version=1))
         entries.append(course_entries)
-        key = (id(course.operator), id(course.site))
-        if key not in shared:
-            shared[key] = line_of(course.operator.name, course.site.locality)
-        words.append(list(dict.fromkeys(shared[key] + line_of(columns["title"], columns["description"]))))
+        words.append(words_of.of(course.operator, course.site, columns))
     ids = insert_rows(db.session.connection(), course_table, rows, ids_by="ref")
     entry_rows = [dict(entry, course_id=course_id) for course_id, listed_entries in zip(ids, entries, strict=True)
                   for entry in listed_entries]
@@ -98,7 +113,7 @@ def update_courses(changed: list[ChangedCourse], today: dt.date) -> list[tuple[i
     are expired, their replaced entries forgotten: nothing stale stays in the session."""
     if not changed:
         return []
-    rows, entries, words, changes = [], [], {}, []
+    rows, entries, words, words_of, changes = [], [], {}, _Words(), []
     replaced: set[int] = set()
     for item in changed:
         course_id = item.course.id
@@ -108,8 +123,7 @@ def update_courses(changed: list[ChangedCourse], today: dt.date) -> list[tuple[i
         if after["entries"] != item.before["entries"]:
             replaced.add(course_id)
             entries += [dict(entry, course_id=course_id) for entry in course_entries]
-        words[course_id] = line_of(item.course.operator.name, item.site.locality, columns["title"],
-                                   columns["description"])
+        words[course_id] = words_of.of(item.operator, item.site, columns)
         changes.append(history.change_row(course_id, item.before, after))
     _update_versioned(rows)
     _replace_entries(sorted(replaced), entries)
@@ -118,16 +132,13 @@ def update_courses(changed: list[ChangedCourse], today: dt.date) -> list[tuple[i
         if item.course.id in replaced:
             for entry in item.course.entries:
                 db.session.expunge(entry)
-        db.session.expire(item.course)
+        db.session.expire(item.course, _WRITTEN)
     return changes
 
 
 def _update_versioned(rows: list[dict[str, Any]]) -> None:
-    table = Course.__table__
-    statement = (table.update()
-                 .where(table.c.id == bindparam("stored_id"), table.c.version == bindparam("stored_version"))
-                 .values(version=table.c.version + 1))
-    matched = db.session.connection().execute(statement, rows).rowcount
+    matched = update_rows(db.session.connection(), Course.__table__, rows, where=("id", "version"),
+                          increment="version")
     if matched != len(rows):
         raise StaleDataError(f"UPDATE statement on table 'course' expected to update {len(rows)} row(s); "
                              f"{matched} were matched.")

@@ -186,8 +186,9 @@ class _StoredOffer:
         return cls(
             _load_by_ref(Operator, [o["ref"] for o in operators], selectinload(Operator.sites)),
             _load_by_ref(Site, [s["ref"] for o in operators for s in o["sites"]], selectinload(Site.operator)),
-            _load_by_ref(Course, [c["ref"] for o in operators for c in o["courses"]], selectinload(Course.entries),
-                         selectinload(Course.site), selectinload(Course.operator)))
+            # A course's site and operator are among those loaded above (a lazy load finds them
+            # in the session without a query; selectinload's would cost more).
+            _load_by_ref(Course, [c["ref"] for o in operators for c in o["courses"]], selectinload(Course.entries)))
 
 
 class _ImportRun:
@@ -273,7 +274,7 @@ class _ImportRun:
             if _incoming(data, before) == before:
                 self.summary.courses.unchanged += 1
             else:
-                self.changed.append(ChangedCourse(data, course, site, before))
+                self.changed.append(ChangedCourse(data, course, operator, site, before))
                 self.summary.courses.updated += 1
                 changed = course.ref
         self.done += 1
