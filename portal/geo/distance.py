@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from geopy.distance import EARTH_RADIUS, great_circle
+from geopy.distance import EARTH_RADIUS
 
 KM_PER_DEGREE_LAT = math.pi * EARTH_RADIUS / 180.0
 

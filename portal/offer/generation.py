@@ -86,10 +86,10 @@ def _create_triggers(target, connection: Connection, **kw) -> None:
             connection.execute(text(statement))
 
 
-_READ = text("SELECT value FROM offer_generation WHERE id = 1")
+_READ = "SELECT value FROM offer_generation WHERE id = 1"
 # PostgreSQL bumps the number at commit: a transaction that changed the offer sees its changes
 # under the old number. (On SQLite such a transaction sees its own new number.)
-_READ_POSTGRESQL = text(
+_READ_POSTGRESQL = (
     "SELECT (SELECT value FROM offer_generation WHERE id = 1), "
     "coalesce(current_setting('passerelle.offer_touched', true) = txid_current_if_assigned()::text, false)"
 )
@@ -97,7 +97,8 @@ _READ_POSTGRESQL = text(
 
 def current_generation() -> int | None:
     """The offer's generation as this session sees it; None when no change was ever recorded."""
-    return db.session.connection().execute(_READ).scalar()
+    # exec_driver_sql: read before every search, compiling the text cost more than running it.
+    return db.session.connection().exec_driver_sql(_READ).scalar()
 
 
 def generation_to_keep() -> int | None:
@@ -106,5 +107,5 @@ def generation_to_keep() -> int | None:
     this transaction has changed the offer and not committed yet (PostgreSQL)."""
     if db.session.get_bind().dialect.name != "postgresql":
         return current_generation() or 0
-    value, touched = db.session.connection().execute(_READ_POSTGRESQL).one()
+    value, touched = db.session.connection().exec_driver_sql(_READ_POSTGRESQL).one()
     return None if touched else value or 0

@@ -13,165 +13,141 @@ from __future__ import annotations
 import datetime as dt
 import math
 import threading
-from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import select
 
 from portal.extensions import db
 from portal.geo.distance import EARTH_RADIUS, bounding_box
+from portal.geo.gazetteer import Place
 from portal.offer import codes, rules
 from portal.offer.generation import generation_to_keep
-from portal.offer.models import NO_NEXT_START, Course, Entry, SearchState, Site
-from portal.search.cards import CourseCard, load_cards
+from portal.search.cards import CourseCard
 from portal.search.filters import CourseFilters
+from portal.search.snapshot import NONE, Snapshot
 
 # Cards kept by an index (see cards_of); more are dropped and read again.
 MAX_CARDS = 20000
-_NONE = NO_NEXT_START.toordinal()  # "no next entry", "no end": after every real day
-_NEVER = dt.date.min.toordinal()  # "no start": before every real day
 
 
 def _day(value: dt.date | None, missing: int) -> int:
     return value.toordinal() if value is not None else missing
 
 
-@dataclass
-class _Courses:
-    """One row a published course, in the order of ``ids``."""
-
-    ids: np.ndarray
-    kind: np.ndarray
-    level_min: np.ndarray
-    level_max: np.ndarray
-    free: np.ndarray
-    childcare: np.ndarray
-    job_oriented: np.ndarray
-    sectors: np.ndarray
-    parts_of_day: np.ndarray
-    days: np.ndarray
-    audiences: np.ndarray
-    confirmed: np.ndarray
-    rolling: np.ndarray
-    active_from: np.ndarray
-    active_until: np.ndarray
-    stored_next: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
-    bassin: np.ndarray
-    # The position of each course in the order (title_key, ref): the tie-break of every sort.
-    rank: np.ndarray
-
-
-@dataclass
-class _Entries:
-    course: np.ndarray  # the row of its course in _Courses
-    start: np.ndarray
-    deadline: np.ndarray
-    full: np.ndarray
-
-
-_COURSE_COLUMNS = (
-    Course.id, Course.kind, Course.level_min, Course.level_max, Course.cost_eur, Course.childcare,
-    Course.job_oriented, Course.sectors_mask, Course.parts_of_day_mask, Course.days_mask,
-    Course.audiences_mask, Course.confirmed_at, Course.entry_mode, Course.active_from,
-    Course.active_until, Course.next_start, Course.title_key, Course.ref,
-    Site.lat, Site.lon, Site.bassin_efe,
-)
-
-
-@dataclass
 class OfferIndex:
-    generation: int | None
-    courses: _Courses
-    entries: _Entries
-    bassins: dict[str, int]
-    next_start_on: dt.date | None
-    _next_starts: dict[dt.date, np.ndarray] = field(default_factory=dict)
-    _cards: dict[int, CourseCard] = field(default_factory=dict)
+    def __init__(self, generation: int | None, snapshot: Snapshot) -> None:
+        self.generation = generation
+        self.snapshot = snapshot
+        self.courses, self.entries = snapshot.courses, snapshot.entries
+        self.bassins, self.next_start_on = snapshot.bassins, snapshot.next_start_on
+        self._next_starts: dict[dt.date, np.ndarray] = {}
+        self._cards: dict[int, CourseCard] = {}
+        self._row_of: dict[int, int] = {}
 
     @classmethod
     def load(cls, generation: int | None) -> OfferIndex:
-        rows = db.session.execute(
-            select(*_COURSE_COLUMNS).join(Course.site).where(Course.status == "published")
-        ).all()
-        bassins: dict[str, int] = {}
-        courses = _courses(rows, bassins)
-        entry_rows = db.session.execute(
-            select(Entry.course_id, Entry.start, Entry.registration_deadline, Entry.status)
-            .join(Course, Course.id == Entry.course_id).where(Course.status == "published")
-        ).all()
-        state = db.session.get(SearchState, 1)
-        return cls(generation, courses, _entries(entry_rows, courses.ids), bassins,
-                   state.next_start_on if state is not None else None)
+        return cls(generation, Snapshot.read())
 
     def cards_of(self, ids: list[int]) -> list[CourseCard]:
-        """The cards of ``ids``, in order: those read before for this generation, the others
-        read now (and kept, up to MAX_CARDS)."""
-        missing = [course_id for course_id in ids if course_id not in self._cards]
-        if missing:
-            if len(self._cards) + len(missing) > MAX_CARDS:
-                self._cards = {}
-            self._cards.update(load_cards(missing))
-        return [self._cards[course_id] for course_id in ids]
+        """The cards of ``ids``, in order, made from the snapshot (kept, up to MAX_CARDS)."""
+        if not self._row_of:
+            self._row_of = {int(course_id): row for row, course_id in enumerate(self.courses.ids)}
+        if len(self._cards) + len(ids) > MAX_CARDS:
+            self._cards = {}
+        cards = []
+        for course_id in ids:
+            card = self._cards.get(course_id)
+            if card is None:
+                card = self._cards[course_id] = self.snapshot.card(self._row_of[course_id])
+            cards.append(card)
+        return cards
 
     # -- the search ------------------------------------------------------------------------
     def matches(self, filters: CourseFilters) -> np.ndarray:
-        """The rows of the visible courses that match ``filters`` (q aside), radius included."""
-        c = self.courses
-        keep = c.confirmed >= rules.visible_since(filters.today).toordinal()
-        keep &= self._what(filters)
-        if filters.start_window is not None:
-            keep &= self._can_start(*filters.start_window, filters.today)
-        keep &= self._when_and_whom(filters)
-        if filters.bassin:
-            keep &= c.bassin == self.bassins.get(filters.bassin, -1)
-        rows = np.flatnonzero(keep)
-        if filters.place is not None and filters.radius_km is not None:
-            rows = self._within(rows, filters)
+        """The rows of the visible courses that match ``filters`` (q aside), radius included.
+        The place's box (or the bassin) chooses the candidates first; every other test then
+        reads only the candidates still in."""
+        rows = self._candidates(filters)
+        tests = self._tests(filters)
+        if isinstance(rows, slice):  # every row: the first test reads whole columns, no copy
+            rows = np.flatnonzero(tests.pop(0)(rows))
+        for test in tests:
+            if not len(rows):
+                break
+            rows = rows[test(rows)]
         return rows
 
-    def _what(self, filters: CourseFilters) -> np.ndarray:
+    def _candidates(self, filters: CourseFilters) -> np.ndarray | slice:
+        """The rows in the place's box or the bassin; every row (a slice) without either."""
         c = self.courses
-        keep = np.ones(len(c.ids), dtype=bool)
-        if filters.kinds:
-            keep &= np.isin(c.kind, [codes.COURSE_KINDS.index(kind) for kind in filters.kinds])
-        if filters.level_rank is not None:
-            keep &= (c.level_min <= filters.level_rank) & (c.level_max >= filters.level_rank)
-        for wanted, column in ((filters.free, c.free), (filters.childcare, c.childcare),
-                               (filters.job_oriented, c.job_oriented)):
-            if wanted:
-                keep &= column
-        if filters.sector:
-            keep &= (c.sectors & codes.to_mask([filters.sector], codes.SECTORS)) != 0
-        return keep
+        if filters.place is not None and filters.radius_km is not None:
+            return self._in_box(slice(None), filters.place, filters.radius_km)
+        if filters.bassin:
+            return np.flatnonzero(c.bassin == self.bassins.get(filters.bassin, -1))
+        return slice(None)
 
-    def _when_and_whom(self, filters: CourseFilters) -> np.ndarray:
+    def _tests(self, filters: CourseFilters) -> list:
+        """The tests of ``filters``, each a function of candidate rows to a mask of them."""
         c = self.courses
-        keep = np.ones(len(c.ids), dtype=bool)
-        if filters.parts_of_day:
-            keep &= (c.parts_of_day & codes.to_mask(filters.parts_of_day, codes.PARTS_OF_DAY)) != 0
-        if filters.days:
-            keep &= (c.days & codes.to_mask(filters.days, codes.DAYS)) != 0
+        since = rules.visible_since(filters.today).toordinal()
+        tests = [lambda rows: c.confirmed[rows] >= since, *self._what(filters), *self._when(filters)]
         if filters.audience:
             # A course for "all" is open to everyone; so is one that names no audience.
             wanted = codes.to_mask([filters.audience, "all"], codes.AUDIENCES)
-            keep &= ((c.audiences & wanted) != 0) | (c.audiences == 0)
-        return keep
+            tests.append(lambda rows: ((c.audiences[rows] & wanted) != 0) | (c.audiences[rows] == 0))
+        if filters.bassin:
+            bassin = self.bassins.get(filters.bassin, -1)
+            tests.append(lambda rows: c.bassin[rows] == bassin)
+        if filters.place is not None and filters.radius_km is not None:
+            limit = round(filters.radius_km * 10, 9)
+            tests.append(lambda rows: self.tenths_of_km(rows, filters) <= limit)
+        return tests
 
-    def _joinable(self, today: dt.date) -> np.ndarray:
-        """rules.is_joinable of every entry."""
-        return ~self.entries.full & (self.entries.deadline >= today.toordinal())
+    def _what(self, filters: CourseFilters) -> list:
+        """Kind, level, cost, childcare, job orientation, sector."""
+        c = self.courses
+        tests = []
+        if filters.kinds:
+            allowed = np.zeros(len(codes.COURSE_KINDS), dtype=bool)
+            allowed[[codes.COURSE_KINDS.index(kind) for kind in filters.kinds]] = True
+            tests.append(lambda rows: allowed[c.kind[rows]])
+        if filters.level_rank is not None:
+            rank = filters.level_rank
+            tests.append(lambda rows: (c.level_min[rows] <= rank) & (c.level_max[rows] >= rank))
+        for wanted, column in ((filters.free, c.free), (filters.childcare, c.childcare),
+                               (filters.job_oriented, c.job_oriented)):
+            if wanted:
+                tests.append(lambda rows, column=column: column[rows])
+        if filters.sector:
+            tests.append(_any_of(c.sectors, codes.to_mask([filters.sector], codes.SECTORS)))
+        return tests
 
-    def _can_start(self, start_from: dt.date, start_until: dt.date | None, today: dt.date) -> np.ndarray:
-        """rules.can_start_between of every course."""
+    def _when(self, filters: CourseFilters) -> list:
+        """Can start in the window, parts of the day, days."""
+        c = self.courses
+        tests = []
+        if filters.start_window is not None:
+            window = filters.start_window
+            tests.append(lambda rows: self._can_start(rows, *window, filters.today))
+        if filters.parts_of_day:
+            tests.append(_any_of(c.parts_of_day, codes.to_mask(filters.parts_of_day, codes.PARTS_OF_DAY)))
+        if filters.days:
+            tests.append(_any_of(c.days, codes.to_mask(filters.days, codes.DAYS)))
+        return tests
+
+    def _can_start(self, rows: np.ndarray, start_from: dt.date, start_until: dt.date | None,
+                   today: dt.date) -> np.ndarray:
+        """rules.can_start_between of the courses of ``rows``."""
         c, e = self.courses, self.entries
-        until = _day(start_until, _NONE)
-        in_window = self._joinable(today) & (e.start >= start_from.toordinal()) & (e.start <= until)
-        fixed = np.zeros(len(c.ids), dtype=bool)
-        fixed[e.course[in_window]] = True
-        rolling = (c.active_until >= start_from.toordinal()) & (c.active_from <= until)
-        return np.where(c.rolling, rolling, fixed)
+        until = _day(start_until, NONE)
+        # The entries of these rows (entries are stored by course row: first[row] to first[row + 1]).
+        counts = e.first[rows + 1] - e.first[rows]
+        owner = np.repeat(np.arange(len(rows)), counts)
+        at = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(e.first[rows], counts)
+        in_window = (~e.full[at] & (e.deadline[at] >= today.toordinal())
+                     & (e.start[at] >= start_from.toordinal()) & (e.start[at] <= until))
+        fixed = np.bincount(owner[in_window], minlength=len(rows)) > 0
+        rolling = (c.active_until[rows] >= start_from.toordinal()) & (c.active_from[rows] <= until)
+        return np.where(c.rolling[rows], rolling, fixed)
 
     def next_starts(self, today: dt.date) -> np.ndarray:
         """Course.next_start as the search sorts by it: stored when the daily job ran today,
@@ -185,20 +161,20 @@ class OfferIndex:
     def _compute_next_starts(self, today: dt.date) -> np.ndarray:
         c, e = self.courses, self.entries
         day = today.toordinal()
-        fixed = np.full(len(c.ids), _NONE, dtype=np.int32)
-        usable = self._joinable(today) & (e.start >= day)
+        fixed = np.full(len(c.ids), NONE, dtype=np.int32)
+        usable = ~e.full & (e.deadline >= day) & (e.start >= day)
         np.minimum.at(fixed, e.course[usable], e.start[usable])
         rolling = np.maximum(c.active_from, day)
-        rolling = np.where(rolling > c.active_until, _NONE, rolling)
+        rolling = np.where(rolling > c.active_until, NONE, rolling)
         return np.where(c.rolling, rolling, fixed).astype(np.int32)
 
-    def _within(self, rows: np.ndarray, filters: CourseFilters) -> np.ndarray:
-        assert filters.place is not None and filters.radius_km is not None
-        c = self.courses
-        box = bounding_box(filters.place.lat, filters.place.lon, filters.radius_km)
-        lat, lon = c.lat[rows], c.lon[rows]
-        rows = rows[(lat >= box.min_lat) & (lat <= box.max_lat) & (lon >= box.min_lon) & (lon <= box.max_lon)]
-        return rows[self.tenths_of_km(rows, filters) <= round(filters.radius_km * 10, 9)]
+    def _in_box(self, rows: np.ndarray | slice, place: Place, radius_km: float) -> np.ndarray:
+        """The rows (of ``rows``: an array, or a slice for every row) whose site is in the
+        bounding box of the circle (the SQL road's prefilter)."""
+        box = bounding_box(place.lat, place.lon, radius_km)
+        lat, lon = self.courses.lat[rows], self.courses.lon[rows]
+        inside = (lat >= box.min_lat) & (lat <= box.max_lat) & (lon >= box.min_lon) & (lon <= box.max_lon)
+        return np.flatnonzero(inside) if isinstance(rows, slice) else rows[inside]
 
     def tenths_of_km(self, rows: np.ndarray, filters: CourseFilters) -> np.ndarray:
         """The distance from the searched place to each row's site in tenths of a km, rounded as
@@ -219,6 +195,8 @@ class OfferIndex:
         offset = (filters.page - 1) * filters.per_page
         if offset >= len(rows):
             return []
+        if filters.sort == "distance" and filters.place is not None and filters.radius_km is None:
+            rows = self._nearest(rows, filters, offset + filters.per_page)
         key = self._sort_key(filters, rows)
         end = min(offset + filters.per_page, len(rows))
         if end < len(rows):
@@ -227,6 +205,20 @@ class OfferIndex:
         else:
             order = np.argsort(key, kind="stable")
         return [int(course_id) for course_id in self.courses.ids[rows[order[offset:end]]]]
+
+    def _nearest(self, rows: np.ndarray, filters: CourseFilters, needed: int) -> np.ndarray:
+        """Nearest first without a radius: the rows of a circle grown until it holds the rows up
+        to this page (any row outside the circle is farther than every row inside it), so that
+        distances are computed for a few rows rather than for all."""
+        assert filters.place is not None
+        radius = 10.0
+        while needed < len(rows) and radius < 1200:
+            near = self._in_box(rows, filters.place, radius)
+            near = near[self.tenths_of_km(near, filters) <= radius * 10]
+            if len(near) >= needed:
+                return near
+            radius *= 2.5
+        return rows
 
     def _sort_key(self, filters: CourseFilters, rows: np.ndarray) -> np.ndarray:
         """One int64 a row: the sort's first key, then the (title_key, ref) rank (unique)."""
@@ -239,40 +231,14 @@ class OfferIndex:
         return rank
 
 
-def _courses(rows: list, bassins: dict[str, int]) -> _Courses:
-    columns = list(zip(*rows)) if rows else [()] * len(_COURSE_COLUMNS)
-    (ids, kinds, level_min, level_max, cost, childcare, job, sectors, parts, days, audiences,
-     confirmed, modes, active_from, active_until, next_start, title_keys, refs, lat, lon, bassin) = columns
-    order = sorted(range(len(rows)), key=lambda i: (title_keys[i], refs[i]))
-    rank = np.empty(len(rows), dtype=np.int32)
-    rank[order] = np.arange(len(rows), dtype=np.int32)
-    return _Courses(
-        ids=np.array(ids, dtype=np.int64),
-        kind=np.array([codes.COURSE_KINDS.index(kind) for kind in kinds], dtype=np.int8),
-        level_min=np.array(level_min, dtype=np.int8), level_max=np.array(level_max, dtype=np.int8),
-        free=np.array([value == 0 for value in cost], dtype=bool),
-        childcare=np.array(childcare, dtype=bool), job_oriented=np.array(job, dtype=bool),
-        sectors=np.array(sectors, dtype=np.int64), parts_of_day=np.array(parts, dtype=np.int64),
-        days=np.array(days, dtype=np.int64), audiences=np.array(audiences, dtype=np.int64),
-        confirmed=np.array([day.toordinal() for day in confirmed], dtype=np.int32),
-        rolling=np.array([mode == "rolling" for mode in modes], dtype=bool),
-        active_from=np.array([_day(day, _NEVER) for day in active_from], dtype=np.int32),
-        active_until=np.array([_day(day, _NONE) for day in active_until], dtype=np.int32),
-        stored_next=np.array([_day(day, _NONE) for day in next_start], dtype=np.int32),
-        lat=np.array(lat, dtype=np.float64), lon=np.array(lon, dtype=np.float64),
-        bassin=np.array([bassins.setdefault(name, len(bassins)) for name in bassin], dtype=np.int16),
-        rank=rank,
-    )
+def _any_of(column: np.ndarray, mask: int):
+    """The test "the course's list (a bit mask) holds at least one of ``mask``"."""
+    return lambda rows: (column[rows] & mask) != 0
 
 
-def _entries(rows: list, course_ids: np.ndarray) -> _Entries:
-    position = {int(course_id): row for row, course_id in enumerate(course_ids)}
-    return _Entries(
-        course=np.array([position[row[0]] for row in rows], dtype=np.int32),
-        start=np.array([row[1].toordinal() for row in rows], dtype=np.int32),
-        deadline=np.array([_day(row[2], _NONE) for row in rows], dtype=np.int32),
-        full=np.array([row[3] == "full" for row in rows], dtype=bool),
-    )
+def _any_of(column: np.ndarray, mask: int):
+    """The test "the course's list (a bit mask) holds at least one of ``mask``"."""
+    return lambda rows: (column[rows] & mask) != 0
 
 
 # -- one index per database and worker -------------------------------------------------------

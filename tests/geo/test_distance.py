@@ -1,10 +1,10 @@
 """Great-circle distance (geopy, mean Earth radius, 0.1 km) and bounding boxes."""
 from __future__ import annotations
 
+import random
+
 import pytest
 from geopy.distance import great_circle
-
-import random
 
 from portal.geo.distance import bounding_box, distance_km, great_circle_km
 

@@ -24,7 +24,7 @@ from portal.search import memory
 from portal.search.filters import parse_filters
 from portal.search.queries import count_courses, search_courses
 from tests import factories as f
-from tests.search.test_queries import all_courses, random_offer, random_place
+from tests.search.test_queries import random_offer, random_place
 
 
 def _varied_offer(rng: random.Random, today: dt.date) -> dict:
@@ -39,7 +39,13 @@ def _varied_offer(rng: random.Random, today: dt.date) -> dict:
                 sectors=rng.sample(codes.SECTORS, rng.randint(0, 2)),
                 cost_eur=rng.choice([0, 0, 25, 120.5]), childcare=rng.random() < 0.3,
                 job_oriented=rng.random() < 0.3,
+                prepares_for=rng.sample(codes.PREPARES_FOR, rng.randint(0, 1)),
             )
+            for entry in course.get("entries", []):
+                if rng.random() < 0.5:
+                    entry["end"] = (dt.date.fromisoformat(entry["start"]) + dt.timedelta(days=90)).isoformat()
+        for site in operator["sites"]:
+            site["reception_languages"] = rng.sample(["fr", "ar", "en", "ti"], rng.randint(0, 2))
     return document
 
 
@@ -97,6 +103,29 @@ def test_memory_road_equals_the_sql_road(app_context, today, seed, refreshed):
             differ.append((params, by_sql[:2], by_memory[:2]))
     assert not differ, differ[:3]
     assert found > 40  # the searches do find courses, not only empty pages
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_the_api_answers_the_same_from_cards_and_from_the_database(app_context, client, today, seed):
+    """Every byte of /api/v1/courses and its GeoJSON: cards made from the in-memory snapshot
+    (portal.search.cards) against ORM courses read by the SQL road."""
+    rng = random.Random(seed)
+    f.load(_varied_offer(rng, today))
+    bassins = list(get_gazetteer().bassins)
+    compared = 0
+    for _ in range(40):
+        params = _random_params(rng, today, bassins)
+        for path in ("/api/v1/courses", "/api/v1/courses.geojson"):
+            answers = []
+            for road in ("sql", "memory"):
+                current_app.config["SEARCH_MEMORY_INDEX"] = road == "memory"
+                try:
+                    answers.append(client.get(path, query_string=params).get_data(as_text=True))
+                finally:
+                    current_app.config["SEARCH_MEMORY_INDEX"] = True
+            assert answers[0] == answers[1], params
+            compared += '"ref"' in answers[0]
+    assert compared > 30
 
 
 def _refs(params: dict[str, str], today: dt.date) -> list[str]:
