@@ -4,6 +4,7 @@ work cost more than the rest of a large import)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -81,9 +82,12 @@ class _Words:
         return list(dict.fromkeys(self.shared[key] + line_of(columns["title"], columns["description"])))
 
 
-# What update_courses writes of a loaded Course (expiring them by name spares the ORM the walk
-# through related objects that a whole expire makes).
-_WRITTEN = [column.key for column in Course.__mapper__.column_attrs if column.key != "id"] + ["site", "entries"]
+@functools.cache
+def _written() -> list[str]:
+    """What update_courses writes of a loaded Course, by attribute name: expiring these spares the
+    ORM the walk through related objects that a whole expire makes. (Asked when first needed: the
+    mappers are configured by then, which importing this module must not do.)"""
+    return [column.key for column in Course.__mapper__.column_attrs if column.key != "id"] + ["site", "entries"]
 
 
 def insert_courses(new: list[NewCourse], today: dt.date) -> list[int]:
@@ -132,7 +136,7 @@ def update_courses(changed: list[ChangedCourse], today: dt.date) -> list[tuple[i
         if item.course.id in replaced:
             for entry in item.course.entries:
                 db.session.expunge(entry)
-        db.session.expire(item.course, _WRITTEN)
+        db.session.expire(item.course, _written())
     return changes
 
 
