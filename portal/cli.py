@@ -65,7 +65,7 @@ def run_import(document: Any, *, quiet: bool = False, source: str = "cli") -> Im
 def import_command(file: str) -> None:
     """Upsert operators, sites and courses by ref from FILE ("-" for stdin). All or nothing. An
     admin's tool: it overwrites whatever changed since the file was made. The file is read as a
-    stream: 100,000 courses take less than 200 MB."""
+    stream: 100,000 courses take about 200 MB (220 MB when every course changed)."""
     try:
         with _document_path(file) as path:
             summary = run_import(path)
