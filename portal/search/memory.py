@@ -100,7 +100,16 @@ class OfferIndex:
         if filters.place is not None and filters.radius_km is not None:
             limit = round(filters.radius_km * 10, 9)
             tests.append(lambda rows: self.tenths_of_km(rows, filters) <= limit)
-        return tests
+        return tests + self._text(filters)
+
+    def _text(self, filters: CourseFilters) -> list:
+        """The words of q, each in the course's line of index words (as ``words.match_words``):
+        checked last, on the candidates left, longest word first (the rarest, most often).
+        At most 10 words, each a pass over at most every course's line: bounded."""
+        lines = self.snapshot.lines
+        return [lambda rows, word=word: np.fromiter((word in lines[row] for row in rows.tolist()),
+                                                    dtype=bool, count=len(rows))
+                for word in sorted(set(filters.words), key=lambda word: (-len(word), word))]
 
     def _what(self, filters: CourseFilters) -> list:
         """Kind, level, cost, childcare, job orientation, sector."""

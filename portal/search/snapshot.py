@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.offer import codes
-from portal.offer.models import NO_NEXT_START, Course, Entry, Operator, SearchState, Site
+from portal.offer.models import NO_NEXT_START, Course, CourseText, Entry, Operator, SearchState, Site
 from portal.search.cards import CourseCard, EntryCard, OperatorCard, SiteCard
 
 NONE = NO_NEXT_START.toordinal()  # "no next entry", "no end": after every real day
@@ -100,10 +100,12 @@ class Snapshot:
     operators: list[OperatorCard]
     bassins: dict[str, int]
     next_start_on: dt.date | None
+    # Each course's line of index words (CourseText): a word of q matches where it occurs in it.
+    lines: list[str]
 
     @classmethod
     def read(cls) -> Snapshot:
-        """The published offer as this session sees it (4 statements, then the search state)."""
+        """The published offer as this session sees it (6 statements)."""
         site_rows = db.session.execute(
             select(*_SITE_COLUMNS).where(Site.id.in_(select(Course.site_id).where(_PUBLISHED)))).all()
         sites = {row[0]: index for index, row in enumerate(site_rows)}
@@ -121,7 +123,7 @@ class Snapshot:
         state = db.session.get(SearchState, 1)
         return cls(courses, _entries(entry_rows, courses.ids),
                    [SiteCard(*row[1:]) for row in site_rows], [OperatorCard(*row[1:]) for row in operator_rows],
-                   bassins, state.next_start_on if state is not None else None)
+                   bassins, state.next_start_on if state is not None else None, _lines(courses.ids))
 
     def card(self, row: int) -> CourseCard:
         """The card of the course of ``row``, made from the arrays (plain Python values)."""
@@ -170,6 +172,16 @@ def _courses(rows: list, bassins: dict[str, int], sites: dict[int, int], operato
         prepares_for=np.array(prepares_for, dtype=np.int64),
         site=_positions(site_ids, sites), operator=_positions(operator_ids, operators),
     )
+
+
+def _lines(course_ids: np.ndarray) -> list[str]:
+    position = {int(course_id): row for row, course_id in enumerate(course_ids)}
+    lines = [""] * len(course_ids)
+    for course_id, words in db.session.execute(
+            select(CourseText.course_id, CourseText.words).join(Course, Course.id == CourseText.course_id)
+            .where(_PUBLISHED)):
+        lines[position[course_id]] = words
+    return lines
 
 
 def _days(values: tuple, missing: int) -> np.ndarray:

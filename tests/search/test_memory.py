@@ -24,7 +24,7 @@ from portal.search import memory
 from portal.search.filters import parse_filters
 from portal.search.queries import count_courses, search_courses
 from tests import factories as f
-from tests.search.test_queries import random_offer, random_place
+from tests.search.test_queries import Q_WORDS, random_offer, random_place
 
 
 def _varied_offer(rng: random.Random, today: dt.date) -> dict:
@@ -65,6 +65,7 @@ def _random_params(rng: random.Random, today: dt.date, bassins: list[str]) -> di
         "near": lambda: random_place(rng),
         "sort": lambda: rng.choice(["title", "next_entry", "distance"]),
         "page": lambda: str(rng.choice([1, 1, 2, 3])),
+        "q": lambda: " ".join(rng.sample(Q_WORDS, rng.randint(1, 3))),
     }
     for name, value in choices.items():
         if rng.random() < 0.2:
