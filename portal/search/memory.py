@@ -24,6 +24,7 @@ from portal.offer.generation import generation_to_keep
 from portal.search.cards import CourseCard
 from portal.search.filters import CourseFilters
 from portal.search.snapshot import NONE, Snapshot
+from portal.search.text_index import TextIndex
 
 # Cards kept by an index (see cards_of); more are dropped and read again.
 MAX_CARDS = 20000
@@ -42,6 +43,7 @@ class OfferIndex:
         self._next_starts: dict[dt.date, np.ndarray] = {}
         self._cards: dict[int, CourseCard] = {}
         self._row_of: dict[int, int] = {}
+        self._text_index: TextIndex | None = None
 
     @classmethod
     def load(cls, generation: int | None) -> OfferIndex:
@@ -103,13 +105,15 @@ class OfferIndex:
         return tests + self._text(filters)
 
     def _text(self, filters: CourseFilters) -> list:
-        """The words of q, each in the course's line of index words (as ``words.match_words``):
-        checked last, on the candidates left, longest word first (the rarest, most often).
-        At most 10 words, each a pass over at most every course's line: bounded."""
-        lines = self.snapshot.lines
-        return [lambda rows, word=word: np.fromiter((word in lines[row] for row in rows.tolist()),
-                                                    dtype=bool, count=len(rows))
-                for word in sorted(set(filters.words), key=lambda word: (-len(word), word))]
+        """The words of q, each in the course's line of index words (as ``words.match_words``),
+        found through the vocabulary (portal.search.text_index). At most 10 words, each a pass
+        over the vocabulary and at most every (word, course) pair: bounded."""
+        if not filters.words:
+            return []
+        if self._text_index is None:
+            self._text_index = TextIndex(self.snapshot.lines)
+        text = self._text_index
+        return [lambda rows, word=word: text.holding(word)[rows] for word in sorted(set(filters.words))]
 
     def _what(self, filters: CourseFilters) -> list:
         """Kind, level, cost, childcare, job orientation, sector."""
