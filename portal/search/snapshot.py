@@ -152,7 +152,8 @@ def _courses(rows: list, bassins: dict[str, int], sites: dict[int, int], operato
     (ids, kinds, level_min, level_max, cost, childcare, job, sectors, parts, days, audiences,
      confirmed, modes, active_from, active_until, next_start, title_keys, refs, lat, lon, bassin,
      titles, prepares_for, site_ids, operator_ids) = columns
-    order = sorted(range(len(rows)), key=lambda i: (title_keys[i], refs[i]))
+    # Code point order, as Python's and the databases' (bytes of UTF-8; SQLite, C collation).
+    order = np.lexsort((np.array(refs, dtype=str), np.array(title_keys, dtype=str))) if rows else []
     rank = np.empty(len(rows), dtype=np.int32)
     rank[order] = np.arange(len(rows), dtype=np.int32)
     return Courses(
