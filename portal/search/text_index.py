@@ -8,6 +8,8 @@ than the lines). Built on the first search with q of each snapshot (portal.searc
 """
 from __future__ import annotations
 
+from array import array
+
 import numpy as np
 
 # A word of q found in more vocabulary words than this marks its courses with one pass over
@@ -19,10 +21,17 @@ class TextIndex:
     def __init__(self, lines: list[str]) -> None:
         self.size = len(lines)
         self.vocabulary: dict[str, int] = {}
-        words = " ".join(lines).split()
-        word_of = np.fromiter((self.vocabulary.setdefault(word, len(self.vocabulary)) for word in words),
-                              dtype=np.int32, count=len(words))
-        row_of = np.repeat(np.arange(len(lines), dtype=np.int32), [len(line.split()) for line in lines])
+        vocabulary = self.vocabulary
+        # Line by line into compact arrays: all the words of 100,000 lines at once as Python
+        # strings would take ~150 MB for a moment (and the worker would keep that memory).
+        words_of_lines, counts = array("i"), array("i")
+        for line in lines:
+            words = line.split()
+            words_of_lines.extend([vocabulary.setdefault(word, len(vocabulary)) for word in words])
+            counts.append(len(words))
+        word_of = np.frombuffer(words_of_lines, dtype=np.int32) if words_of_lines else np.zeros(0, np.int32)
+        row_of = np.repeat(np.arange(len(lines), dtype=np.int32), np.frombuffer(counts, dtype=np.int32)
+                           if counts else np.zeros(0, np.int32))
         order = np.argsort(word_of, kind="stable")
         self.word_of, self.row_of = word_of[order], row_of[order]
         self.first = np.searchsorted(self.word_of, np.arange(len(self.vocabulary) + 1))
