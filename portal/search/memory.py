@@ -16,6 +16,7 @@ import threading
 
 import numpy as np
 
+from portal.core.limits import without_time_limit
 from portal.extensions import db
 from portal.geo.distance import EARTH_RADIUS, bounding_box
 from portal.geo.gazetteer import Place
@@ -266,7 +267,8 @@ def offer_index() -> OfferIndex:
     with _LOCK:
         index = _INDEXES.get(key)
         if index is None or generation is None or index.generation != generation:
-            index = OfferIndex.load(generation)
+            with without_time_limit():
+                index = OfferIndex.load(generation)
             if generation is not None:
                 _INDEXES[key] = index
         return index

@@ -229,3 +229,23 @@ def test_postgresql_bumps_the_generation_at_commit_without_locking_other_writers
         assert titles == {"c-fixed": "Court", "c-namur": "Long"}
     finally:
         other.dispose()
+
+
+def test_reading_the_offer_is_not_held_to_the_visitors_time_limit(app, app_context, client, today, monkeypatch):
+    """The index reads the whole offer after a change: worker's work, not the visitor's query."""
+    from portal.core.limits import public_query_time_limit
+    from portal.search.snapshot import Snapshot
+
+    _two_courses(today)
+    monkeypatch.setitem(app.config, "PUBLIC_QUERY_TIMEOUT_MS", 1234)
+    limits = []
+    original = Snapshot.read.__func__
+    monkeypatch.setattr(Snapshot, "read", classmethod(lambda cls: limits.append(public_query_time_limit())
+                                                      or original(cls)))
+    db.session.execute(update(Course).values(title="Changé"))
+    db.session.commit()
+    seen = []
+    monkeypatch.setattr(memory, "generation_to_keep",
+                        lambda original=memory.generation_to_keep: seen.append(public_query_time_limit()) or original())
+    assert client.get("/api/v1/courses").json["total"] == 2
+    assert limits == [None] and seen == [1234]  # the search itself keeps its limit
