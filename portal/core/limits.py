@@ -4,6 +4,9 @@ or unreachable. Public requests (pages, API, GeoJSON) get a time limit on each s
 Retry-After: the API's JSON error, a plain page for people (/healthz answers for itself)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import current_app, g, has_request_context, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -22,6 +25,23 @@ RETRY_AFTER_UNREACHABLE = 30
 def public_query_time_limit() -> int | None:
     """The time limit of the statements of this request, in ms (None: none)."""
     return g.get("query_time_limit_ms") if has_request_context() else None
+
+
+@contextmanager
+def without_time_limit() -> Iterator[None]:
+    """The statements inside run without the request's time limit: the in-memory index reading
+    the whole published offer after a change is the worker's work, bounded by the offer's size,
+    not the visitor's query (at 100,000 courses it takes seconds on a busy machine; stopped at
+    the limit, every search would fail the same way until the offer changed again)."""
+    if not has_request_context():
+        yield
+        return
+    kept = g.pop("query_time_limit_ms", None)
+    try:
+        yield
+    finally:
+        if kept is not None:
+            g.query_time_limit_ms = kept
 
 
 @bp.before_app_request

@@ -18,8 +18,8 @@ from sqlalchemy.engine import Connection
 
 from portal.extensions import db
 
-# The tables whose rows decide what the search finds and how it sorts.
-WATCHED_TABLES = ("operator", "site", "course", "entry", "search_state")
+# The tables whose rows decide what the search finds and how it sorts (course_text: the words of q).
+WATCHED_TABLES = ("operator", "site", "course", "entry", "search_state", "course_text")
 _SQLITE_BUMP = ("INSERT INTO offer_generation (id, value) VALUES (1, random()) "
                 "ON CONFLICT (id) DO UPDATE SET value = excluded.value;")
 

@@ -16,6 +16,7 @@ import threading
 
 import numpy as np
 
+from portal.core.limits import without_time_limit
 from portal.extensions import db
 from portal.geo.distance import EARTH_RADIUS, bounding_box
 from portal.geo.gazetteer import Place
@@ -24,6 +25,7 @@ from portal.offer.generation import generation_to_keep
 from portal.search.cards import CourseCard
 from portal.search.filters import CourseFilters
 from portal.search.snapshot import NONE, Snapshot
+from portal.search.text_index import TextIndex
 
 # Cards kept by an index (see cards_of); more are dropped and read again.
 MAX_CARDS = 20000
@@ -42,6 +44,7 @@ class OfferIndex:
         self._next_starts: dict[dt.date, np.ndarray] = {}
         self._cards: dict[int, CourseCard] = {}
         self._row_of: dict[int, int] = {}
+        self._text_index: TextIndex | None = None
 
     @classmethod
     def load(cls, generation: int | None) -> OfferIndex:
@@ -100,7 +103,18 @@ class OfferIndex:
         if filters.place is not None and filters.radius_km is not None:
             limit = round(filters.radius_km * 10, 9)
             tests.append(lambda rows: self.tenths_of_km(rows, filters) <= limit)
-        return tests
+        return tests + self._text(filters)
+
+    def _text(self, filters: CourseFilters) -> list:
+        """The words of q, each in the course's line of index words (as ``words.match_words``),
+        found through the vocabulary (portal.search.text_index). At most 10 words, each a pass
+        over the vocabulary and at most every (word, course) pair: bounded."""
+        if not filters.words:
+            return []
+        if self._text_index is None:
+            self._text_index = TextIndex(self.snapshot.lines)
+        text = self._text_index
+        return [lambda rows, word=word: text.holding(word)[rows] for word in sorted(set(filters.words))]
 
     def _what(self, filters: CourseFilters) -> list:
         """Kind, level, cost, childcare, job orientation, sector."""
@@ -253,7 +267,8 @@ def offer_index() -> OfferIndex:
     with _LOCK:
         index = _INDEXES.get(key)
         if index is None or generation is None or index.generation != generation:
-            index = OfferIndex.load(generation)
+            with without_time_limit():
+                index = OfferIndex.load(generation)
             if generation is not None:
                 _INDEXES[key] = index
         return index

@@ -7,6 +7,7 @@ Per course ~100 bytes of arrays plus its ref and title; 100,000 courses take ~25
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.offer import codes
-from portal.offer.models import NO_NEXT_START, Course, Entry, Operator, SearchState, Site
+from portal.offer.models import NO_NEXT_START, Course, CourseText, Entry, Operator, SearchState, Site
 from portal.search.cards import CourseCard, EntryCard, OperatorCard, SiteCard
 
 NONE = NO_NEXT_START.toordinal()  # "no next entry", "no end": after every real day
@@ -100,10 +101,12 @@ class Snapshot:
     operators: list[OperatorCard]
     bassins: dict[str, int]
     next_start_on: dt.date | None
+    # Each course's line of index words (CourseText): a word of q matches where it occurs in it.
+    lines: list[str]
 
     @classmethod
     def read(cls) -> Snapshot:
-        """The published offer as this session sees it (4 statements, then the search state)."""
+        """The published offer as this session sees it (6 statements)."""
         site_rows = db.session.execute(
             select(*_SITE_COLUMNS).where(Site.id.in_(select(Course.site_id).where(_PUBLISHED)))).all()
         sites = {row[0]: index for index, row in enumerate(site_rows)}
@@ -112,16 +115,18 @@ class Snapshot:
             .where(Operator.id.in_(select(Course.operator_id).where(_PUBLISHED)))).all()
         operators = {row[0]: index for index, row in enumerate(operator_rows)}
         bassins: dict[str, int] = {}
-        courses = _courses(db.session.execute(select(*_COURSE_COLUMNS).join(Course.site).where(_PUBLISHED)).all(),
-                           bassins, sites, operators)
+        # Read and turned into arrays 10,000 rows at a time: the rows of 100,000 courses as Python
+        # objects would take ~200 MB for a moment, and the worker would keep that memory.
+        result = db.session.execute(select(*_COURSE_COLUMNS).join(Course.site).where(_PUBLISHED))
+        courses = _courses([_columns(chunk, bassins, sites, operators) for chunk in result.partitions(10000)])
         entry_rows = db.session.execute(
             select(Entry.course_id, Entry.start, Entry.registration_deadline, Entry.status, Entry.end)
             .join(Course, Course.id == Entry.course_id).where(_PUBLISHED).order_by(Entry.start, Entry.id)
-        ).all()
+        ).partitions(20000)
         state = db.session.get(SearchState, 1)
         return cls(courses, _entries(entry_rows, courses.ids),
                    [SiteCard(*row[1:]) for row in site_rows], [OperatorCard(*row[1:]) for row in operator_rows],
-                   bassins, state.next_start_on if state is not None else None)
+                   bassins, state.next_start_on if state is not None else None, _lines(courses.ids))
 
     def card(self, row: int) -> CourseCard:
         """The card of the course of ``row``, made from the arrays (plain Python values)."""
@@ -145,15 +150,12 @@ class Snapshot:
 
 
 
-def _courses(rows: list, bassins: dict[str, int], sites: dict[int, int], operators: dict[int, int]) -> Courses:
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(_COURSE_COLUMNS)
+def _columns(rows: list, bassins: dict[str, int], sites: dict[int, int], operators: dict[int, int]) -> dict:
+    """The arrays (and lists) of ``Courses`` for these rows; title_keys for the rank."""
     (ids, kinds, level_min, level_max, cost, childcare, job, sectors, parts, days, audiences,
      confirmed, modes, active_from, active_until, next_start, title_keys, refs, lat, lon, bassin,
-     titles, prepares_for, site_ids, operator_ids) = columns
-    order = sorted(range(len(rows)), key=lambda i: (title_keys[i], refs[i]))
-    rank = np.empty(len(rows), dtype=np.int32)
-    rank[order] = np.arange(len(rows), dtype=np.int32)
-    return Courses(
+     titles, prepares_for, site_ids, operator_ids) = zip(*rows, strict=True)
+    return dict(
         ids=np.array(ids, dtype=np.int64),
         kind=np.array([codes.COURSE_KINDS.index(kind) for kind in kinds], dtype=np.int8),
         level_min=np.array(level_min, dtype=np.int8), level_max=np.array(level_max, dtype=np.int8),
@@ -166,10 +168,43 @@ def _courses(rows: list, bassins: dict[str, int], sites: dict[int, int], operato
         stored_next=_days(next_start, NONE),
         lat=np.array(lat, dtype=np.float64), lon=np.array(lon, dtype=np.float64),
         bassin=np.array([bassins.setdefault(name, len(bassins)) for name in bassin], dtype=np.int16),
-        rank=rank, refs=list(refs), titles=list(titles), cost=np.array(cost, dtype=np.float64),
+        refs=list(refs), titles=list(titles), cost=np.array(cost, dtype=np.float64),
         prepares_for=np.array(prepares_for, dtype=np.int64),
         site=_positions(site_ids, sites), operator=_positions(operator_ids, operators),
+        title_keys=list(title_keys),
     )
+
+
+_LISTS = ("refs", "titles", "title_keys")
+
+
+def _courses(chunks: list[dict]) -> Courses:
+    """The chunks' columns end to end, and the rank of each course in (title_key, ref) order."""
+    if not chunks:
+        chunks = [{name: [] if name in _LISTS else np.array([]) for name in _LISTS + _ARRAYS}]
+    columns = {name: [value for chunk in chunks for value in chunk[name]] if name in _LISTS
+               else np.concatenate([chunk[name] for chunk in chunks]) for name in chunks[0]}
+    title_keys = columns.pop("title_keys")
+    # Code point order, as Python's and the databases' (bytes of UTF-8; SQLite, C collation).
+    order = np.lexsort((np.array(columns["refs"], dtype=str), np.array(title_keys, dtype=str)))
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return Courses(rank=rank, **columns)
+
+
+_ARRAYS = ("ids", "kind", "level_min", "level_max", "free", "childcare", "job_oriented", "sectors",
+           "parts_of_day", "days", "audiences", "confirmed", "rolling", "active_from", "active_until",
+           "stored_next", "lat", "lon", "bassin", "cost", "prepares_for", "site", "operator")
+
+
+def _lines(course_ids: np.ndarray) -> list[str]:
+    position = {int(course_id): row for row, course_id in enumerate(course_ids)}
+    lines = [""] * len(course_ids)
+    for course_id, words in db.session.execute(
+            select(CourseText.course_id, CourseText.words).join(Course, Course.id == CourseText.course_id)
+            .where(_PUBLISHED)):
+        lines[position[course_id]] = words
+    return lines
 
 
 def _days(values: tuple, missing: int) -> np.ndarray:
@@ -181,16 +216,25 @@ def _positions(ids: tuple, position: dict[int, int]) -> np.ndarray:
     return np.array([position[row_id] for row_id in ids], dtype=np.int32)
 
 
-def _entries(rows: list, course_ids: np.ndarray) -> Entries:
+def _entry_columns(rows: list, position: dict[int, int]) -> tuple[np.ndarray, ...]:
+    """Course row, start, deadline, status and end of these entries."""
+    return (np.array([position[row[0]] for row in rows], dtype=np.int64),
+            np.array([row[1].toordinal() for row in rows], dtype=np.int32),
+            np.array([_day(row[2], NONE) for row in rows], dtype=np.int32),
+            np.array([ENTRY_STATUSES.index(row[3]) for row in rows], dtype=np.int8),
+            np.array([_day(row[4], _NO_DAY) for row in rows], dtype=np.int32))
+
+
+def _entries(chunks: Iterable[list], course_ids: np.ndarray) -> Entries:
+    """The entries' arrays, read chunk by chunk (as the courses), ordered by course row."""
     position = {int(course_id): row for row, course_id in enumerate(course_ids)}
-    course = np.array([position[row[0]] for row in rows], dtype=np.int64)
+    parts = [_entry_columns(rows, position) for rows in chunks]
+    course, start, deadline, status, end = (
+        np.concatenate(column) if parts else np.zeros(0, dtype=dtype)
+        for column, dtype in zip(zip(*parts, strict=True) if parts else [()] * 5,
+                                 (np.int64, np.int32, np.int32, np.int8, np.int32), strict=True))
     order = np.argsort(course, kind="stable")
-    first = np.searchsorted(course[order], np.arange(len(course_ids) + 1))
-    return Entries(
-        first=first, course=course[order],
-        start=np.array([row[1].toordinal() for row in rows], dtype=np.int32)[order],
-        deadline=np.array([_day(row[2], NONE) for row in rows], dtype=np.int32)[order],
-        full=np.array([row[3] == "full" for row in rows], dtype=bool)[order],
-        end=np.array([_day(row[4], _NO_DAY) for row in rows], dtype=np.int32)[order],
-        status=np.array([ENTRY_STATUSES.index(row[3]) for row in rows], dtype=np.int8)[order],
-    )
+    status = status[order]
+    return Entries(first=np.searchsorted(course[order], np.arange(len(course_ids) + 1)), course=course[order],
+                   start=start[order], deadline=deadline[order], full=status == ENTRY_STATUSES.index("full"),
+                   end=end[order], status=status)

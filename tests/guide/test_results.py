@@ -185,7 +185,7 @@ def test_an_empty_offer_still_ends_on_the_results_page(client, app_context):
 def test_the_widening_costs_a_few_queries(client, app, app_context, road, monkeypatch):
     """Nothing found anywhere, whatever was wished: one count per set of wishes (8) at the widest
     distance, then the 3 counts without a distance. In memory (portal.search.memory) each count
-    reads only the offer's generation, and the offer is loaded once (3 statements)."""
+    reads only the offer's generation, and the offer is loaded once (6 statements)."""
     monkeypatch.setitem(app.config, "SEARCH_MEMORY_INDEX", road == "memory")
     statements = []
 
@@ -202,7 +202,7 @@ def test_the_widening_costs_a_few_queries(client, app, app_context, road, monkey
         assert all(statement.startswith("select count(") for statement in statements)
     else:
         generations = [statement for statement in statements if "offer_generation" in statement]
-        assert len(generations) == 8 + 3 and len(statements) <= 8 + 3 + 3, statements
+        assert len(generations) == 8 + 3 and len(statements) <= 8 + 3 + 6, statements
         assert not any(statement.startswith("select count(") for statement in statements)
 
 

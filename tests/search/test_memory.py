@@ -24,7 +24,7 @@ from portal.search import memory
 from portal.search.filters import parse_filters
 from portal.search.queries import count_courses, search_courses
 from tests import factories as f
-from tests.search.test_queries import random_offer, random_place
+from tests.search.test_queries import Q_WORDS, random_offer, random_place
 
 
 def _varied_offer(rng: random.Random, today: dt.date) -> dict:
@@ -65,6 +65,7 @@ def _random_params(rng: random.Random, today: dt.date, bassins: list[str]) -> di
         "near": lambda: random_place(rng),
         "sort": lambda: rng.choice(["title", "next_entry", "distance"]),
         "page": lambda: str(rng.choice([1, 1, 2, 3])),
+        "q": lambda: " ".join(rng.sample(Q_WORDS, rng.randint(1, 3))),
     }
     for name, value in choices.items():
         if rng.random() < 0.2:
@@ -228,3 +229,23 @@ def test_postgresql_bumps_the_generation_at_commit_without_locking_other_writers
         assert titles == {"c-fixed": "Court", "c-namur": "Long"}
     finally:
         other.dispose()
+
+
+def test_reading_the_offer_is_not_held_to_the_visitors_time_limit(app, app_context, client, today, monkeypatch):
+    """The index reads the whole offer after a change: worker's work, not the visitor's query."""
+    from portal.core.limits import public_query_time_limit
+    from portal.search.snapshot import Snapshot
+
+    _two_courses(today)
+    monkeypatch.setitem(app.config, "PUBLIC_QUERY_TIMEOUT_MS", 1234)
+    limits = []
+    original = Snapshot.read.__func__
+    monkeypatch.setattr(Snapshot, "read", classmethod(lambda cls: limits.append(public_query_time_limit())
+                                                      or original(cls)))
+    db.session.execute(update(Course).values(title="Changé"))
+    db.session.commit()
+    seen = []
+    monkeypatch.setattr(memory, "generation_to_keep",
+                        lambda original=memory.generation_to_keep: seen.append(public_query_time_limit()) or original())
+    assert client.get("/api/v1/courses").json["total"] == 2
+    assert limits == [None] and seen == [1234]  # the search itself keeps its limit
