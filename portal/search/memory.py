@@ -1,12 +1,12 @@
 """The published offer in each worker's memory, as arrays: the search's filters and sorts without
-SQL (``search_courses`` asks this index for a page of ids, then loads those courses).
+SQL (``search_courses`` asks this index for a page of ids, then for their cards or ORM courses).
 
 The index holds every published course (visibility also depends on the day: checked per search)
 with what the filters and sorts read: kind, levels, flags, masks, dates, its site's place and
 bassin, its entries. It is rebuilt when the offer's generation (``portal.offer.generation``,
 written by database triggers) differs from the one it was built at, so a search never sees an
 older offer than SQL would. The same rules as ``queries`` and ``sql_rules``; the tests hold the
-two roads equal on random offers and searches (tests/search/test_queries.py).
+two roads equal on random offers and searches (tests/search/test_memory.py, test_queries.py).
 """
 from __future__ import annotations
 
@@ -24,15 +24,11 @@ from portal.offer import codes, rules
 from portal.offer.generation import generation_to_keep
 from portal.search.cards import CourseCard
 from portal.search.filters import CourseFilters
-from portal.search.snapshot import NONE, Snapshot
+from portal.search.snapshot import NONE, Snapshot, day_number
 from portal.search.text_index import TextIndex
 
-# Cards kept by an index (see cards_of); more are dropped and read again.
+# Cards kept by an index (see cards_of); past this many they are dropped and made again.
 MAX_CARDS = 20000
-
-
-def _day(value: dt.date | None, missing: int) -> int:
-    return value.toordinal() if value is not None else missing
 
 
 class OfferIndex:
@@ -152,7 +148,7 @@ class OfferIndex:
                    today: dt.date) -> np.ndarray:
         """rules.can_start_between of the courses of ``rows``."""
         c, e = self.courses, self.entries
-        until = _day(start_until, NONE)
+        until = day_number(start_until, NONE)
         # The entries of these rows (entries are stored by course row: first[row] to first[row + 1]).
         counts = e.first[rows + 1] - e.first[rows]
         owner = np.repeat(np.arange(len(rows)), counts)

@@ -24,7 +24,7 @@ _NO_DAY = 0  # an optional day (an entry's end or deadline, an active period's b
 ENTRY_STATUSES = codes.ENTRY_STATUSES
 
 
-def _day(value: dt.date | None, missing: int) -> int:
+def day_number(value: dt.date | None, missing: int) -> int:
     return value.toordinal() if value is not None else missing
 
 
@@ -209,7 +209,7 @@ def _lines(course_ids: np.ndarray) -> list[str]:
 
 def _days(values: tuple, missing: int) -> np.ndarray:
     """Dates (or None: ``missing``) as day numbers."""
-    return np.array([_day(value, missing) for value in values], dtype=np.int32)
+    return np.array([day_number(value, missing) for value in values], dtype=np.int32)
 
 
 def _positions(ids: tuple, position: dict[int, int]) -> np.ndarray:
@@ -220,9 +220,9 @@ def _entry_columns(rows: list, position: dict[int, int]) -> tuple[np.ndarray, ..
     """Course row, start, deadline, status and end of these entries."""
     return (np.array([position[row[0]] for row in rows], dtype=np.int64),
             np.array([row[1].toordinal() for row in rows], dtype=np.int32),
-            np.array([_day(row[2], NONE) for row in rows], dtype=np.int32),
+            np.array([day_number(row[2], NONE) for row in rows], dtype=np.int32),
             np.array([ENTRY_STATUSES.index(row[3]) for row in rows], dtype=np.int8),
-            np.array([_day(row[4], _NO_DAY) for row in rows], dtype=np.int32))
+            np.array([day_number(row[4], _NO_DAY) for row in rows], dtype=np.int32))
 
 
 def _entries(chunks: Iterable[list], course_ids: np.ndarray) -> Entries:
