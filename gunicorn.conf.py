@@ -5,12 +5,17 @@ as scripts/serve does.
   takes it from this module-level name (HTTP/1 and HTTP/2 alike). Naming the server software only
   helps whoever scans for a vulnerable version.
 - A start-up check: several workers with rate limits counted in memory would each count on their
-  own (2 workers = twice the sign-in attempts), so that is refused."""
+  own (2 workers = twice the sign-in attempts), so that is refused.
+- The access log (when ``--access-logfile`` asks for one) never holds the visitor's address or the
+  query string: portal/core/access_log.py."""
 import os
 
 import gunicorn.http.wsgi
 
+from portal.core.access_log import AccessLogWithoutVisitor
+
 gunicorn.http.wsgi.SERVER = "Passerelle"
+logger_class = AccessLogWithoutVisitor
 
 
 def on_starting(server):

@@ -61,9 +61,7 @@ def standalone(site: str, prefix: Path) -> str:
     return (f"{user}worker_processes 1;\npid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'} warn;\n"
             f"events {{\n    worker_connections 1024;\n}}\nhttp {{\n    include /etc/nginx/mime.types;\n"
             f"    default_type application/octet-stream;\n    sendfile on;\n"
-            "    log_format upstreams '$remote_addr \"$request\" $status $upstream_addr $upstream_status "
-            "$request_time';\n"
-            f"    access_log {prefix / 'access.log'} upstreams;\n{temps}\n{site}}}\n")
+            f"{temps}\n{site}}}\n")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -79,12 +77,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--hsts-seconds", type=int,
                         default=int(os.environ.get("HSTS_SECONDS", PRODUCTION_HSTS_SECONDS)),
                         help="the application's HSTS_SECONDS (default: the environment's, else 2 years)")
-    parser.add_argument("--standalone", metavar="DIR", help="write a whole nginx.conf with its files in DIR")
+    parser.add_argument("--access-log", default="/var/log/nginx/passerelle-access.log",
+                        help="the site's access log (no addresses, no query strings)")
+    parser.add_argument("--standalone", metavar="DIR", help="write a whole nginx.conf with its files in DIR "
+                        "(its access log: DIR/access.log)")
     options = parser.parse_args(argv)
+    access_log = Path(options.standalone).resolve() / "access.log" if options.standalone else options.access_log
     site = render_site({"SERVER_NAME": options.server_name, "PUBLIC_URL": options.public_url.rstrip("/"),
                         "APP_DIR": str(Path(options.app_dir).resolve()), "TLS_CERTIFICATE": options.certificate,
                         "TLS_CERTIFICATE_KEY": options.certificate_key, "HTTP_LISTEN": options.http_listen,
-                        "HTTPS_LISTEN": options.https_listen}, options.upstream, options.hsts_seconds)
+                        "HTTPS_LISTEN": options.https_listen, "ACCESS_LOG": str(access_log)},
+                       options.upstream, options.hsts_seconds)
     sys.stdout.write(standalone(site, Path(options.standalone).resolve()) if options.standalone else site)
 
 

@@ -13,8 +13,11 @@ never comes back for another offer.
 """
 from __future__ import annotations
 
+import os
+import threading
+
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from portal.extensions import db
 
@@ -104,8 +107,89 @@ def current_generation() -> int | None:
 def generation_to_keep() -> int | None:
     """The generation under which what this session reads of the offer may be kept for others
     (0: no change recorded since the triggers exist); None when nothing read now may be kept:
-    this transaction has changed the offer and not committed yet (PostgreSQL)."""
+    this transaction has changed the offer and not committed yet (PostgreSQL).
+
+    A session that has not begun a transaction holds nothing of its own: the committed number
+    is read on this thread's own connection (one statement, no pool checkout, no ping, no
+    BEGIN/ROLLBACK; an API search then touches the database with nothing else)."""
+    if not db.session().in_transaction():
+        committed = _committed_generation(db.engine)
+        if committed is not _UNKNOWN:
+            return committed or 0
     if db.session.get_bind().dialect.name != "postgresql":
         return current_generation() or 0
     value, touched = db.session.connection().exec_driver_sql(_READ_POSTGRESQL).one()
     return None if touched else value or 0
+
+
+# -- the committed number, read on a connection of its own -------------------------------------
+_UNKNOWN = object()
+_READERS = threading.local()
+
+
+class _Reader:
+    """One connection per process, thread and engine, out of the pool, in autocommit: each read
+    sees the last commit. SQLite: a file database only (``:memory:`` is one connection's own);
+    the result is read to its end, so no read lock outlives the statement."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine, self.pid = engine, os.getpid()
+        proxied = engine.raw_connection()
+        self.connection = proxied.driver_connection
+        proxied.detach()
+        if engine.dialect.name == "postgresql":
+            self.connection.rollback()
+            self.connection.autocommit = True
+            self.connection.execute("SET statement_timeout = 2000")
+        else:
+            self.connection.isolation_level = None
+
+    def read(self) -> int | None:
+        rows = self.connection.execute(_READ).fetchall()
+        return rows[0][0] if rows else None
+
+    def close(self) -> None:
+        try:
+            self.connection.close()
+        except Exception:  # noqa: BLE001 - a broken connection is being thrown away
+            pass
+
+    def __del__(self) -> None:
+        """A thread that ends drops its reader: its connection is closed with it (never in a
+        forked child: the connection is the parent's)."""
+        if self.pid == os.getpid():
+            self.close()
+
+
+@event.listens_for(Engine, "engine_disposed")
+def _forget_reader(engine: Engine) -> None:
+    """An engine disposed of (its connections closed): this thread's reader of it goes too."""
+    reader = getattr(_READERS, "reader", None)
+    if reader is not None and reader.engine is engine:
+        reader.close()
+        _READERS.reader = None
+
+
+def _readable(engine: Engine) -> bool:
+    if engine.dialect.name == "postgresql":
+        return True
+    return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
+
+
+def _committed_generation(engine: Engine):
+    """The committed generation (None: never set), or _UNKNOWN when it cannot be read this way
+    (the caller then asks its session, which reports a database that is down as usual)."""
+    if not _readable(engine):
+        return _UNKNOWN
+    reader = getattr(_READERS, "reader", None)
+    try:
+        if reader is None or reader.engine is not engine or reader.pid != os.getpid():
+            if reader is not None and reader.pid == os.getpid():
+                reader.close()
+            reader = _READERS.reader = _Reader(engine)
+        return reader.read()
+    except Exception:  # noqa: BLE001 - any failure: forget this connection, let the session try
+        if reader is not None:
+            reader.close()
+        _READERS.reader = None
+        return _UNKNOWN

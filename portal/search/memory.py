@@ -246,11 +246,6 @@ def _any_of(column: np.ndarray, mask: int):
     return lambda rows: (column[rows] & mask) != 0
 
 
-def _any_of(column: np.ndarray, mask: int):
-    """The test "the course's list (a bit mask) holds at least one of ``mask``"."""
-    return lambda rows: (column[rows] & mask) != 0
-
-
 # -- one index per database and worker -------------------------------------------------------
 _INDEXES: dict[str, OfferIndex] = {}
 _LOCK = threading.Lock()

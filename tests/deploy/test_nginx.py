@@ -143,8 +143,22 @@ def test_the_sign_in_limit_is_one_count_for_both_instances(stack):
     statuses = _sign_in_attempts(nginx.https_port, 12)
     assert statuses == [400] * 10 + [429, 429]  # 10 a minute for the service, as one instance would count
     served_by = {line.split()[-3] for line in (nginx.folder / "access.log").read_text().splitlines()
-                 if '"POST /connexion' in line}
+                 if line.split()[1:3] == ["POST", "/connexion"]}
     assert served_by == {f"127.0.0.1:{instance.port}" for instance in stack["instances"]}
+
+
+def test_nginx_logs_neither_the_visitors_address_nor_the_query(stack):
+    """Each line: time, method, path, status, bytes, instance, its status, duration; the searches
+    sent with a position (``near=…``) are logged by their path alone."""
+    for path in ("/api/v1/courses?near=5000&radius_km=10", "/?near=50.4669,4.8675"):
+        assert https_request(stack["nginx"].https_port, "GET", path)[0] == 200
+    lines = (stack["nginx"].folder / "access.log").read_text().splitlines()
+    assert {line.split()[2] for line in lines[-2:]} == {"/api/v1/courses", "/"}
+    for line in lines:
+        fields = line.split()
+        assert len(fields) == 8 and "?" not in line and "near" not in line, line
+        dt.datetime.fromisoformat(fields[0])
+        assert fields[1] in ("GET", "POST", "HEAD") and fields[3].isdigit()
 
 
 class Load:

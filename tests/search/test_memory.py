@@ -12,11 +12,11 @@ import threading
 
 import pytest
 from flask import current_app
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import create_engine, event, select, text, update
 
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
-from portal.offer import codes
+from portal.offer import codes, generation
 from portal.offer.derived import refresh_next_starts
 from portal.offer.generation import current_generation
 from portal.offer.models import Course, Entry, Site
@@ -177,6 +177,42 @@ def test_a_rolled_back_change_leaves_the_generation_and_the_answers(app_context,
     db.session.execute(update(Course).where(Course.ref == "c-fixed").values(title="Autre"))
     db.session.commit()
     assert _refs({}, today) == ["c-namur", "c-fixed"]
+
+
+def test_an_api_search_reads_one_number_on_its_own_connection(app_context, client, today):
+    """Out of a transaction, the committed generation is read on the thread's own connection:
+    an API search sends no statement through the pool (no checkout, ping, BEGIN or ROLLBACK).
+    When that connection breaks, the search asks its session and the next one reconnects."""
+    _two_courses(today)
+
+    def api_refs() -> list[str]:
+        db.session.remove()  # as at the end of a real request (the tests share one app context)
+        refs = [item["ref"] for item in client.get("/api/v1/courses?sort=title").get_json()["items"]]
+        db.session.remove()
+        return refs
+
+    assert api_refs() == ["c-namur", "c-fixed"]  # the index is built
+    through_pool: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        through_pool.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert (api_refs(), through_pool) == (["c-namur", "c-fixed"], [])
+        generation._READERS.reader.connection.close()
+        assert api_refs() == ["c-namur", "c-fixed"]
+        assert len(through_pool) == 1 and "offer_generation" in through_pool[0]
+        # Reconnected, and still fresh: a change committed by another connection is seen at once.
+        with db.engine.begin() as other:
+            other.execute(text("UPDATE course SET status = 'draft' WHERE ref = 'c-namur'"))
+        through_pool.clear()
+        assert api_refs() == ["c-fixed"]
+        assert through_pool  # the index read the offer again…
+        through_pool.clear()
+        assert (api_refs(), through_pool) == (["c-fixed"], [])  # …and the next search reads nothing
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_the_index_is_rebuilt_only_when_the_offer_changed(app_context, today, monkeypatch):
