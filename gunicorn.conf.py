@@ -6,6 +6,8 @@ as scripts/serve does.
   helps whoever scans for a vulnerable version.
 - A start-up check: several workers with rate limits counted in memory would each count on their
   own (2 workers = twice the sign-in attempts), so that is refused.
+- A SIGTERM serves the connections already waiting for a worker before the workers exit:
+  portal/core/draining_worker.py.
 - The access log (when ``--access-logfile`` asks for one) never holds the visitor's address or the
   query string: portal/core/access_log.py."""
 import os
@@ -16,6 +18,7 @@ from portal.core.access_log import AccessLogWithoutVisitor
 
 gunicorn.http.wsgi.SERVER = "Passerelle"
 logger_class = AccessLogWithoutVisitor
+worker_class = "portal.core.draining_worker.DrainingSyncWorker"
 
 
 def on_starting(server):

@@ -35,7 +35,7 @@ nothing.
 
     .venv/bin/python bench/load.py --steady 50 --minutes 10        # 10 minutes at 50 req/s
     .venv/bin/python bench/load.py --ramp                           # 60 s steps: 50, 75, 100, …
-    .venv/bin/python bench/load.py --soak 5 --minutes 30            # 1 min warm-up, then 30 min
+    .venv/bin/python bench/load.py --soak 5 --minutes 30 --warm-up-rate 50   # 1 min at 50, then 30 min at 5
     .venv/bin/python bench/load.py --database postgresql --steady 50 --minutes 3
 """
 from __future__ import annotations
@@ -540,8 +540,10 @@ async def bench(args: argparse.Namespace, port: int, master: int, traffic: Traff
         first = args.ramp_start
     warm_up = args.warm_up if args.warm_up is not None else (60 if args.soak else 30)
     if warm_up:
-        print(f"warm-up: {warm_up:.0f} s at {first:g} req/s (not counted)…", flush=True)
-        done = await run_phase(Phase("warm-up", first, warm_up), port, master, traffic, args.timeout, record=False)
+        warm_rate = args.warm_up_rate or first
+        print(f"warm-up: {warm_up:.0f} s at {warm_rate:g} req/s (not counted)…", flush=True)
+        done = await run_phase(Phase("warm-up", warm_rate, warm_up), port, master, traffic, args.timeout,
+                               record=False)
         if done.errors:
             report([done], "warm-up")
     if args.steady:
@@ -597,6 +599,9 @@ def main() -> None:
     parser.add_argument("--step-seconds", type=float, default=60)
     parser.add_argument("--pause", type=float, default=5, help="seconds between two steps of the ramp")
     parser.add_argument("--warm-up", type=float, help="seconds at the first rate, not counted (30; soak: 60)")
+    parser.add_argument("--warm-up-rate", type=float,
+                        help="req/s of the warm-up instead of the first rate (a soak measured from a server "
+                             "that has served as many requests as after a minute of real traffic)")
     parser.add_argument("--size", type=int, default=10000, help="courses of the synthetic offer")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (scripts/serve: 2)")

@@ -60,8 +60,12 @@ def register_extensions(app: Flask) -> None:
         # Searches are short queries: on a small server, starting parallel workers costs more
         # than it saves and keeps the planner from the covering indexes.
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        # psycopg prepares a statement run 5 times on a connection, and PostgreSQL may then switch
+        # it to a generic plan, blind to the values: in a long-lived worker, a second import's
+        # owner check (ref IN 500 values) took 121 s on such a plan. Each run is planned for its values.
         # A server that does not answer is an error after 5 s, not a worker waiting for ever.
-        options["connect_args"] = {"options": "-c max_parallel_workers_per_gather=0", "connect_timeout": 5,
+        options["connect_args"] = {"options": "-c max_parallel_workers_per_gather=0 "
+                                              "-c plan_cache_mode=force_custom_plan", "connect_timeout": 5,
                                    **options.get("connect_args", {})}
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)

@@ -5,6 +5,7 @@ import os
 import stat
 
 import pytest
+from sqlalchemy import text
 
 import portal
 from portal.extensions import db
@@ -66,3 +67,13 @@ def test_memory_and_unopenable_databases_start(tmp_path):
     not_a_folder.write_text("")
     make_app("sqlite://")
     make_app(f"sqlite:///{not_a_folder / 'passerelle.db'}")  # refused later, with a 503
+
+
+def test_postgresql_sessions_plan_each_statement_for_its_values(app, app_context):
+    """psycopg prepares a statement run 5 times on a connection; PostgreSQL would then be free to
+    use a generic plan, blind to the values (a second import's owner check in one long-lived
+    process took 121 s on one). The connections ask for a plan per run, and no parallel workers."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's settings")
+    assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+    assert db.session.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
