@@ -13,8 +13,10 @@ headers), each followed or preceded by its Datasette twin (the order alternates)
 connection per server. Each twin answer is checked equal to the portal's: the same refs on the
 page in the same order, the same total. Free text has no twin: it is timed on the portal alone.
 
-Prints p50/p95 per kind of search and run, the median over runs and the ratio portal ÷ Datasette;
-asserts nothing but the equality of the answers (exit code 1 when any differs).
+Prints p50/p95 per kind of search and run, the median over runs and the ratio portal ÷ Datasette,
+then each server's trivial page and the floor: the same gunicorn serving bench/floor_app.py, which
+only sends a full page of the portal's answer (what the server and the client cost around any
+answer). Asserts nothing but the equality of the answers (exit code 1 when any differs).
 
     .venv/bin/python bench/datasette.py --sizes 1000 --backends sqlite --runs 3 --requests 300
 The databases are kept in bench/results/datasette/ (by size) and reused while the generator and
@@ -313,11 +315,28 @@ def bench(backend: str, size: int, args: argparse.Namespace, differences: Differ
         runs = [run_once(maker.searches(args.requests), portal, twin, differences) for _ in range(args.runs)]
         trivial = {"portal": [portal.get("/healthz")[0] for _ in range(50)],
                    "datasette": [twin.get("/-/versions.json")[0] for _ in range(50)]}
+        body = portal.session.get(portal_base + "/api/v1/courses?per_page=20", timeout=60).content  # a full page
+    floor = floor_times(body, args.workers, portal_env(url, args.workers))
     report(f"{backend} — {size:,} courses — portal: gunicorn, {args.workers} sync worker(s); Datasette "
            f"{DATASETTE_VERSION}: 1 process, SQLite — {args.runs} runs of {args.requests} searches", runs)
     print(f"  trivial endpoints (50 after the runs): portal /healthz p50 {statistics.median(trivial['portal']):.1f} "
           f"p95 {percentile(trivial['portal'], 0.95):.1f}; Datasette /-/versions.json p50 "
           f"{statistics.median(trivial['datasette']):.1f} p95 {percentile(trivial['datasette'], 0.95):.1f}")
+    print(f"  floor: the same gunicorn serving a WSGI app that only sends a portal answer ({len(body):,} bytes), "
+          f"300 requests: p50 {statistics.median(floor):.1f} p95 {percentile(floor, 0.95):.1f}")
+
+
+def floor_times(body: bytes, workers: int, env: dict) -> list[float]:
+    """What gunicorn (as the portal is served) and the client cost around an answer: bench/floor_app.py."""
+    (RESULTS / "floor-body.json").write_bytes(body)
+    command = portal_command(workers)
+    command[command.index("wsgi:app")] = "bench.floor_app:app"
+    env = dict(env, FLOOR_BODY=str(RESULTS / "floor-body.json"))
+    with serving(command, "/", env, RESULTS / "floor.log") as base:
+        floor = Client(base)
+        for _ in range(WARM_UP):
+            floor.get("/api/v1/courses")
+        return [floor.get(f"/api/v1/courses?n={number}")[0] for number in range(300)]
 
 
 def main() -> None:
