@@ -61,8 +61,8 @@ def register_extensions(app: Flask) -> None:
         # than it saves and keeps the planner from the covering indexes.
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         # psycopg prepares a statement run 5 times on a connection, and PostgreSQL may then switch
-        # it to a generic plan, blind to the values: in a long-lived worker, a second import's
-        # owner check (ref IN 500 values) took 121 s on such a plan. Each run is planned for its values.
+        # it to a generic plan, blind to the values: in one process, a second 100k import took
+        # 291 s on such plans instead of 49 s (README). Each run is planned for its values.
         # A server that does not answer is an error after 5 s, not a worker waiting for ever.
         options["connect_args"] = {"options": "-c max_parallel_workers_per_gather=0 "
                                               "-c plan_cache_mode=force_custom_plan", "connect_timeout": 5,

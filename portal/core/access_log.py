@@ -5,7 +5,7 @@ browser. gunicorn.conf.py sets it as ``logger_class``; ``--access-logfile`` stil
 the lines go (``-``: standard output) and whether there are any.
 
 It is also cheaper: gunicorn's own line gathers every request and response header into a dict
-before formatting; at 1,000 courses that was a third of an API search's time over HTTP."""
+before formatting: 0.6 ms a request, a fifth of an API search's time over HTTP at 1,000 courses."""
 from __future__ import annotations
 
 import time

@@ -137,12 +137,16 @@ class _Reader:
         proxied = engine.raw_connection()
         self.connection = proxied.driver_connection
         proxied.detach()
-        if engine.dialect.name == "postgresql":
-            self.connection.rollback()
-            self.connection.autocommit = True
-            self.connection.execute("SET statement_timeout = 2000")
-        else:
-            self.connection.isolation_level = None
+        try:
+            if engine.dialect.name == "postgresql":
+                self.connection.rollback()
+                self.connection.autocommit = True
+                self.connection.execute("SET statement_timeout = 2000")
+            else:
+                self.connection.isolation_level = None
+        except Exception:
+            self.close()
+            raise
 
     def read(self) -> int | None:
         rows = self.connection.execute(_READ).fetchall()
