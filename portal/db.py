@@ -228,6 +228,8 @@ def _set_deadline(limit_ms: Callable[[], int | None]):
 
 
 def _transaction_ended(conn, *args) -> None:  # noqa: ANN001
+    if conn.invalidated:  # its database connection died (and went with what was set on it);
+        return  # asking for its info would raise instead of letting the rollback end the transaction
     _clear(conn.info)
 
 

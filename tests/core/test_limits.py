@@ -146,3 +146,14 @@ def test_the_real_search_runs_under_the_limit(limited_app, app_context):
     client = limited_app.test_client()
     assert client.get("/?q=francais").status_code == 200
     assert client.get("/api/v1/courses?q=francais").get_json()["total"] == 1
+
+
+def test_a_transaction_whose_connection_died_rolls_back_cleanly(app, app_context):
+    """The time limit's bookkeeping ends with each transaction. When the database connection died
+    under it (the server crashed mid-import), reading the connection's info would raise, so the
+    rollback that ends the transaction raised too (PendingRollbackError) and the session stayed
+    unusable. Now the rollback ends it, and the next statement takes a new connection."""
+    db.session.execute(text("SELECT 1"))
+    db.session.connection().invalidate()
+    db.session.rollback()
+    assert db.session.execute(text("SELECT 1")).scalar() == 1
