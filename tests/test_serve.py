@@ -14,12 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from portal.config import BASE_DIR
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.deploy.stack import free_port, http_request
 
 
 @pytest.fixture(scope="module")
@@ -50,20 +45,15 @@ def gunicorn_server(tmp_path_factory):
 
 @pytest.mark.parametrize("path", ["/favicon.ico", "/healthz", "/nulle-part"])
 def test_the_server_header_does_not_name_the_server_software(gunicorn_server, path):
-    response = get(gunicorn_server.port, path)
+    connection = http.client.HTTPConnection("127.0.0.1", gunicorn_server.port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
     assert response.status in (200, 404)
     servers = response.headers.get_all("Server") or []
     assert servers == ["Passerelle"]
     assert "gunicorn" not in str(response.headers).lower()
-
-
-def get(port: int, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.request("GET", path, headers=headers or {})
-    response = connection.getresponse()
-    response.read()
-    connection.close()
-    return response
 
 
 def logged_line(log: Path, path: str) -> str:
@@ -79,11 +69,12 @@ def logged_line(log: Path, path: str) -> str:
 def test_the_access_log_keeps_neither_the_address_nor_the_query(gunicorn_server):
     """A search's position and the guided route's answers are in the query string; the address
     names the visitor's connection. Neither is written; the path, status and size are."""
-    response = get(gunicorn_server.port, "/nulle-part?near=50.4669,4.8675&radius_km=5",
-                   {"Referer": "https://example.org/secret-page", "User-Agent": "browser-of-the-visitor"})
-    assert response.status == 404
+    status, headers, _body = http_request(
+        gunicorn_server.port, "GET", "/nulle-part?near=50.4669,4.8675&radius_km=5",
+        headers={"Referer": "https://example.org/secret-page", "User-Agent": "browser-of-the-visitor"})
+    assert status == 404
     line = logged_line(gunicorn_server.access_log, "/nulle-part")
     method_to_size = line.split(" ")[1:5]
-    assert method_to_size == ["GET", "/nulle-part", "404", response.headers["Content-Length"]]
+    assert method_to_size == ["GET", "/nulle-part", "404", headers["Content-Length"]]
     for secret in ("50.4669", "near", "127.0.0.1", "secret-page", "browser-of-the-visitor"):
         assert secret not in line

@@ -155,11 +155,12 @@ def https_request(port: int, method: str, path: str, timeout: float = 10, body: 
         connection.close()
 
 
-def http_request(port: int, method: str, path: str, timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
+def http_request(port: int, method: str, path: str, timeout: float = 10,
+                 headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     """The same in plain HTTP (an instance, or nginx's redirect)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request(method, path)
+        connection.request(method, path, headers=headers or {})
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     finally:

@@ -161,6 +161,18 @@ def test_nginx_logs_neither_the_visitors_address_nor_the_query(stack):
         assert fields[1] in ("GET", "POST", "HEAD") and fields[3].isdigit()
 
 
+def served_by_first_again(nginx, port: int, seconds: float = 15) -> None:
+    """Wait until nginx's log shows an answer from the instance on ``port`` written from now on."""
+    log = nginx.folder / "access.log"
+    seen = len(log.read_text().splitlines())
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(f"127.0.0.1:{port} 200 " in line for line in log.read_text().splitlines()[seen:]):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"nginx sent nothing to 127.0.0.1:{port} for {seconds} s after it restarted")
+
+
 class Load:
     """A few threads asking the pages and the API, one posting, through nginx, each answer kept
     with its time: (when, method, status or the client's exception)."""
@@ -216,7 +228,8 @@ def test_under_load_and_slow_clients_a_stop_loses_no_request_and_a_kill_no_get(s
         time.sleep(1)
         first.start()
         first.wait()
-        time.sleep(1)
+        # nginx left it out for fail_timeout (3 s) after it refused: back in before the other goes.
+        served_by_first_again(nginx, first.port)
         killed = time.monotonic()
         second.stop(signal.SIGKILL)
         time.sleep(2.5)

@@ -3,7 +3,6 @@ the connections already waiting for a worker, then the port refuses; a HUP (new 
 socket) keeps the port open. tests/deploy/test_nginx.py checks the same through nginx, under load."""
 from __future__ import annotations
 
-import http.client
 import os
 import signal
 import socket
@@ -15,7 +14,7 @@ import time
 import pytest
 
 from portal.config import BASE_DIR
-from tests.test_serve import free_port
+from tests.deploy.stack import free_port, http_request
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the drain is Linux's (socket filter)")
 
@@ -38,13 +37,9 @@ def start(port: int) -> subprocess.Popen:
 
 
 def get(port: int, path: str, timeout: float = 10) -> tuple[int, str]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read().decode()
-    finally:
-        connection.close()
+    """Status and text of a GET (slow_app answers with its path and process id)."""
+    status, _headers, body = http_request(port, "GET", path, timeout)
+    return status, body.decode()
 
 
 def read_answer(client: socket.socket) -> str:
